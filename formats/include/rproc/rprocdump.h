@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * rprocdump.h - read and write remote processor crash dumps.
+ *
+ * The one public header of librprocdump. It covers:
+ *   - remoteproc devcoredumps as the kernel exports them (rpd_devcd_*),
+ *   - firmware ELF images (rpd_firmware_*),
+ *   - firmware crash records (rpd_crash_*),
+ *   - stored cores, rproc-core(5), written as a stream and read back with
+ *     full validation (rpd_core_writer_*, rpd_core_*),
+ *   - the .core.gz container: independent gzip members (rpd_gz_*),
+ *   - the conversion of a devcoredump into a stored core (rpd_convert).
+ *
+ * Conventions. Every function that can fail returns 0 (or a count) on
+ * success and a negative errno on failure; rpd_error() then returns a
+ * message for the calling thread that names the file or object and what is
+ * wrong with it. Objects are created by *_open/*_new and released by the
+ * matching *_free, which accepts NULL. Pointers returned by accessors stay
+ * valid until their owner is freed. Addresses and sizes are uint64_t for
+ * ELF32 and ELF64 alike. Only little-endian ELF is supported, as in the
+ * kernel's remoteproc code.
+ */
+#ifndef RPROC_RPROCDUMP_H
+#define RPROC_RPROCDUMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- errors ------------------------------------------------------------ */
+
+/* Message describing the last failure in this thread ("" if none). */
+const char *rpd_error(void);
+
+/* ---- common types ------------------------------------------------------ */
+
+struct rpd_elf_ident {
+	uint8_t elf_class;	/* ELFCLASS32 or ELFCLASS64 */
+	uint16_t machine;	/* EM_*, often EM_NONE in kernel dumps */
+	uint32_t flags;		/* e_flags */
+	uint64_t entry;		/* e_entry */
+};
+
+/* A loadable range of an ELF file (a PT_LOAD program header). */
+struct rpd_segment {
+	uint64_t vaddr;		/* p_vaddr: address the CPU sees */
+	uint64_t paddr;		/* p_paddr: device address it is loaded to */
+	uint64_t memsz;		/* p_memsz */
+	uint64_t filesz;	/* bytes present in the file */
+	uint64_t offset;	/* p_offset */
+	uint32_t flags;		/* PF_R | PF_W | PF_X */
+};
+
+/* A remoteproc trace buffer (RSC_TRACE resource). */
+struct rpd_trace_desc {
+	uint64_t da;
+	uint64_t len;
+	char name[33];
+};
+
+/* Where output goes: the core writer writes to a sink, and the gzip writer
+ * is one. write() returns 0 or a negative errno and writes all of buf. */
+struct rpd_sink {
+	int (*write)(void *ctx, const void *buf, size_t len);
+	void *ctx;
+};
+
+/* A sink writing to a file descriptor (ctx holds the fd). */
+struct rpd_sink rpd_sink_fd(int fd);
+
+/* ---- firmware ELF ------------------------------------------------------ */
+
+struct rpd_firmware;
+
+int rpd_firmware_open(const char *path, struct rpd_firmware **out);
+/* As above on a caller-owned buffer, which must outlive the object. */
+int rpd_firmware_open_mem(const void *buf, size_t len, const char *name,
+			  struct rpd_firmware **out);
+void rpd_firmware_free(struct rpd_firmware *fw);
+
+const char *rpd_firmware_path(const struct rpd_firmware *fw);
+const struct rpd_elf_ident *rpd_firmware_ident(const struct rpd_firmware *fw);
+/* PT_LOAD segments with p_memsz != 0, in program header order. */
+size_t rpd_firmware_nsegments(const struct rpd_firmware *fw);
+const struct rpd_segment *rpd_firmware_segment(const struct rpd_firmware *fw,
+					       size_t i);
+/* GNU build-id; -ENOENT if the firmware has none. */
+int rpd_firmware_build_id(const struct rpd_firmware *fw, const uint8_t **id,
+			  size_t *len);
+/* Value and size of a symbol from .symtab (or .dynsym); -ENOENT. */
+int rpd_firmware_symbol(const struct rpd_firmware *fw, const char *name,
+			uint64_t *addr, uint64_t *size);
+/* RSC_TRACE entries of the .resource_table section, in table order. */
+size_t rpd_firmware_ntraces(const struct rpd_firmware *fw);
+const struct rpd_trace_desc *rpd_firmware_trace(const struct rpd_firmware *fw,
+						size_t i);
+/* Where the crash record lives: the RPROC_RSC_CRASH_RECORD resource entry,
+ * else the symbol rproc_crash_record; -ENOENT if neither exists. */
+int rpd_firmware_crash_record(const struct rpd_firmware *fw, uint64_t *da,
+			      uint64_t *len);
+/* Bytes of the image at a CPU address (p_vaddr), from the file contents of
+ * PT_LOAD segments; -ENOENT where the file has no bytes. */
+int rpd_firmware_read(const struct rpd_firmware *fw, uint64_t vaddr,
+		      void *buf, size_t len);
+
+/* ---- remoteproc devcoredump ------------------------------------------ */
+
+enum rpd_devcd_layout {
+	RPD_DEVCD_MAINLINE,	/* bare PT_LOADs, as Linux 6.12 writes */
+	RPD_DEVCD_PATCHED,	/* with the RPROC notes of rproc-core(5) */
+};
+
+struct rpd_devcd;
+
+/* Parses the ELF and program headers of a dump read through fd with
+ * pread(). The file may be shorter than its headers claim (a dump the
+ * kernel deleted while it was read): segments are then clipped to what is
+ * present and rpd_devcd_truncated() says so. The fd stays the caller's. */
+int rpd_devcd_open(int fd, const char *name, struct rpd_devcd **out);
+int rpd_devcd_open_mem(const void *buf, size_t len, const char *name,
+		       struct rpd_devcd **out);
+void rpd_devcd_free(struct rpd_devcd *dump);
+
+enum rpd_devcd_layout rpd_devcd_layout(const struct rpd_devcd *dump);
+const struct rpd_elf_ident *rpd_devcd_ident(const struct rpd_devcd *dump);
+bool rpd_devcd_truncated(const struct rpd_devcd *dump);
+/* PT_LOADs in file order; vaddr/paddr are device addresses, filesz is what
+ * the file really holds (< memsz when truncated). */
+size_t rpd_devcd_nsegments(const struct rpd_devcd *dump);
+const struct rpd_segment *rpd_devcd_segment(const struct rpd_devcd *dump,
+					    size_t i);
+/* End of the headers and notes: segment data starts at or after this. */
+uint64_t rpd_devcd_data_offset(const struct rpd_devcd *dump);
+/* Memory at device address da; -ENOENT if not dumped, -ENODATA if cut. */
+int rpd_devcd_read(const struct rpd_devcd *dump, uint64_t da, void *buf,
+		   size_t len);
+/* Patched layout: a value of the RPROC info note ("name", "firmware",
+ * "build_id", "crash_type", ...), or NULL. */
+const char *rpd_devcd_info(const struct rpd_devcd *dump, const char *key);
+
+/* ---- firmware crash record -------------------------------------------- */
+
+/* Host-side decoded struct rproc_crash_record (see crash_record.h). */
+struct rpd_crash {
+	uint32_t version;
+	uint32_t arch;
+	uint32_t reason;
+	uint32_t sequence;
+	uint32_t flags;
+	uint32_t exc_number;
+	uint32_t r[13];
+	uint32_t sp, lr, pc, xpsr;
+	uint32_t msp, psp, exc_return, handler_pc;
+	uint32_t cfsr, hfsr, mmfar, bfar;
+	char message[65];
+};
+
+/* -EBADMSG: no or incomplete record (bad magic); -EMSGSIZE: cut short;
+ * -EPROTONOSUPPORT: unknown version or arch. */
+int rpd_crash_parse(const void *buf, size_t len, struct rpd_crash *out);
+const char *rpd_crash_reason_name(uint32_t reason);
+
+/* One register context, as in ARM's NT_PRSTATUS: r0-r12, sp, lr, pc, xpsr. */
+struct rpd_arm_regs {
+	uint32_t r[16];
+	uint32_t xpsr;
+};
+
+/* The contexts a debugger should show, current first: the handler frame
+ * (pc = handler, lr = EXC_RETURN) from which GDB unwinds through the stacked
+ * exception frame, and the interrupted context itself, for unwinders that
+ * cannot step through an exception frame. Returns how many (1 or 2). */
+size_t rpd_crash_contexts(const struct rpd_crash *crash,
+			  struct rpd_arm_regs ctx[2]);
+
+/* ---- stored core: notes ----------------------------------------------- */
+
+#define RPD_NOTE_OWNER "RPROC"
+enum rpd_note_type {
+	RPD_NT_INFO = 1,	 /* NUL-separated key=value strings */
+	RPD_NT_TRACE = 2,	 /* struct rpd_note_trace[] (rproc-core(5)) */
+	RPD_NT_CRASH_RECORD = 3, /* raw struct rproc_crash_record bytes */
+	RPD_NT_SEGMAP = 4,	 /* struct rpd_note_segmap[] (rproc-core(5)) */
+};
+
+#define RPD_ARM_PRSTATUS_SIZE 148
+#define RPD_ARM_PRPSINFO_SIZE 124
+
+void rpd_note_arm_prstatus(uint8_t out[RPD_ARM_PRSTATUS_SIZE],
+			   const struct rpd_arm_regs *regs, int32_t pid,
+			   int16_t cursig);
+void rpd_note_arm_prpsinfo(uint8_t out[RPD_ARM_PRPSINFO_SIZE],
+			   const char *fname, const char *psargs, int32_t pid);
+/* GDB target description (NT_GDB_TDESC) for an M-profile core. */
+const char *rpd_note_tdesc_arm_m_profile(void);
+
+/* ---- stored core: writer ------------------------------------------------ */
+
+/*
+ * Streaming writer. Declare notes and segments first; rpd_core_writer_start
+ * emits the ELF header, the program headers (PT_NOTE first, then PT_LOADs in
+ * the order they were added) and the notes; then the segments' file bytes
+ * follow through rpd_core_writer_write, in the same order, in pieces of any
+ * size. Memory use does not depend on the segments' sizes.
+ */
+struct rpd_core_writer;
+
+int rpd_core_writer_new(const struct rpd_elf_ident *ident,
+			struct rpd_sink *out, struct rpd_core_writer **w);
+void rpd_core_writer_free(struct rpd_core_writer *w);
+int rpd_core_writer_add_note(struct rpd_core_writer *w, const char *owner,
+			     uint32_t type, const void *desc, size_t descsz);
+/* seg->offset is ignored (the writer lays the file out); returns the
+ * segment's index among PT_LOADs. */
+int rpd_core_writer_add_segment(struct rpd_core_writer *w,
+				const struct rpd_segment *seg);
+int rpd_core_writer_start(struct rpd_core_writer *w);
+int rpd_core_writer_write(struct rpd_core_writer *w, const void *buf,
+			  size_t len);
+/* Writes n zero bytes of segment data without a buffer. */
+int rpd_core_writer_write_zeros(struct rpd_core_writer *w, uint64_t n);
+/* Fails with -EIO unless every declared byte was written. */
+int rpd_core_writer_finish(struct rpd_core_writer *w);
+
+/* ---- stored core: reader ------------------------------------------------ */
+
+struct rpd_note {
+	const char *owner;
+	uint32_t type;
+	const void *desc;
+	size_t descsz;
+};
+
+struct rpd_core;
+
+/* Opens a plain core (mmap) or a .core.gz (reads members as needed), and
+ * validates every header, offset, size and known note. */
+int rpd_core_open(const char *path, struct rpd_core **out);
+/* Validates a core held in memory; buf must outlive the object. */
+int rpd_core_open_mem(const void *buf, size_t len, struct rpd_core **out);
+void rpd_core_free(struct rpd_core *core);
+
+const struct rpd_elf_ident *rpd_core_ident(const struct rpd_core *core);
+size_t rpd_core_nsegments(const struct rpd_core *core);
+const struct rpd_segment *rpd_core_segment(const struct rpd_core *core,
+					   size_t i);
+size_t rpd_core_nnotes(const struct rpd_core *core);
+const struct rpd_note *rpd_core_note(const struct rpd_core *core, size_t i);
+/* The nth note (from 0) with this owner and type, or NULL. */
+const struct rpd_note *rpd_core_find_note(const struct rpd_core *core,
+					  const char *owner, uint32_t type,
+					  size_t nth);
+/* A value of the RPROC info note, or NULL. */
+const char *rpd_core_info(const struct rpd_core *core, const char *key);
+/* Memory at a CPU address, possibly spanning adjacent segments; -ENOENT
+ * where no segment has file bytes. */
+int rpd_core_read(const struct rpd_core *core, uint64_t vaddr, void *buf,
+		  size_t len);
+/* Total size of the (inflated) core file. */
+uint64_t rpd_core_size(const struct rpd_core *core);
+
+/* ---- .core.gz container --------------------------------------------------- */
+
+/* Input bytes per gzip member, so that every member (with the BGZF header)
+ * stays within 64 KiB even for data that does not compress. */
+#define RPD_GZ_MEMBER_INPUT 0xff00
+
+struct rpd_gz_writer;
+
+/* Compresses to fd with zlib level 1-9 on nthreads threads (0: all CPUs).
+ * Memory use is bounded by nthreads, not by the input size. */
+int rpd_gz_writer_new(int fd, int level, unsigned nthreads,
+		      struct rpd_gz_writer **out);
+int rpd_gz_writer_write(struct rpd_gz_writer *w, const void *buf, size_t len);
+/* Flushes, writes the end-of-file member; the fd stays open. */
+int rpd_gz_writer_finish(struct rpd_gz_writer *w);
+void rpd_gz_writer_free(struct rpd_gz_writer *w);
+struct rpd_sink rpd_gz_writer_sink(struct rpd_gz_writer *w);
+/* Bytes written to the fd so far. */
+uint64_t rpd_gz_writer_compressed_size(const struct rpd_gz_writer *w);
+
+struct rpd_gz_reader;
+
+/* fd must be seekable; it stays the caller's and must outlive the reader. */
+int rpd_gz_reader_open(int fd, const char *name, struct rpd_gz_reader **out);
+void rpd_gz_reader_free(struct rpd_gz_reader *r);
+/* Reads inflated bytes at off, inflating only the members needed. Returns
+ * the number of bytes read (short only at the end of the data). */
+ssize_t rpd_gz_reader_pread(struct rpd_gz_reader *r, void *buf, size_t len,
+			    uint64_t off);
+/* Total inflated size; walks every member header the first time. */
+int rpd_gz_reader_size(struct rpd_gz_reader *r, uint64_t *size);
+/* True if the fd starts with the gzip magic. */
+bool rpd_gz_detect(int fd);
+
+/* ---- conversion ------------------------------------------------------- */
+
+/* What the collector knows about the crash beyond the dump itself. Any
+ * field may be NULL/0; the patched layout's notes fill what is missing. */
+struct rpd_convert_info {
+	const char *rproc_name;	   /* remoteproc "name", e.g. "m4" */
+	const char *firmware_name; /* sysfs "firmware" */
+	const char *crash_type;	   /* "watchdog", "fatal error", ... */
+	int64_t crash_time;	   /* seconds since the epoch, UTC */
+	const char *kernel_release;
+	const char *collector;	   /* "rproc-collect 0.1" */
+};
+
+/* How the firmware relates to the dump, recorded in the info note. */
+enum rpd_firmware_match {
+	RPD_FW_MISSING,		/* no firmware given */
+	RPD_FW_UNCHECKED,	/* no read-only segment was dumped */
+	RPD_FW_MATCH,		/* build-id or read-only contents equal */
+	RPD_FW_CORRUPTED,	/* same firmware, a few read-only bytes differ */
+	RPD_FW_MISMATCH,	/* another build: its layout is not used */
+};
+
+struct rpd_convert_result {
+	enum rpd_firmware_match firmware_match;
+	bool have_registers;	/* a valid crash record was found */
+	bool truncated;
+	size_t nsegments;	/* PT_LOADs written */
+	uint64_t core_size;	/* bytes of the (uncompressed) core */
+};
+
+const char *rpd_firmware_match_name(enum rpd_firmware_match m);
+
+/* Writes the stored core for dump (with fw, which may be NULL) to out.
+ * Reads the dump once in file order, plus small preads for the crash
+ * record and trace buffers; memory use does not depend on the dump size. */
+int rpd_convert(const struct rpd_devcd *dump, const struct rpd_firmware *fw,
+		const struct rpd_convert_info *info, struct rpd_sink *out,
+		struct rpd_convert_result *result);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RPROC_RPROCDUMP_H */

@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * convert.c - turn a remoteproc devcoredump into a stored core.
+ *
+ * The kernel's dump is memory only. With the firmware image beside it we
+ * know what that memory means: which ranges are the firmware's segments,
+ * where the firmware left its crash record (the registers) and its trace
+ * buffers. The stored core carries all of it in notes a debugger reads
+ * (rproc-core(5)), followed by the dump's bytes in the order the dump holds
+ * them, so the dump is read once, front to back, whatever its size.
+ */
+#include <elf.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "firmware_match.h"
+#include "rproc/crash_record.h"
+#include "rproc/trace_buffer.h"
+#include "segment_plan.h"
+#include "util.h"
+
+#define COPY_CHUNK (256 * 1024)
+#define TRACE_ENTRY_SIZE 56
+#define SEGMAP_ENTRY_SIZE 40
+
+/* Trace formats, as in the RPD_NT_TRACE note. */
+enum { TRACE_FORMAT_AUTO = 0, TRACE_FORMAT_RTRC = 1 };
+
+/* CFSR bits that decide which signal GDB reports. */
+#define CFSR_UNDEFINSTR (1u << 16)
+#define CFSR_DIVBYZERO (1u << 25)
+
+/* Everything the notes are made from. */
+struct conversion {
+	const struct rpd_devcd *dump;
+	const struct rpd_firmware *fw; /* NULL when missing or another build */
+	const struct rpd_convert_info *info;
+	struct rpd_match_report match;
+	struct rpd_segment_plan plan;
+	struct rpd_crash crash;
+	uint8_t crash_raw[RPROC_CRASH_RECORD_SIZE];
+	char registers_source[160]; /* why there are (no) registers */
+	bool have_crash;
+	uint16_t machine;	    /* of the core */
+};
+
+/* ---- key=value info note ---- */
+
+struct info_note {
+	char *buf;
+	size_t len, cap;
+	int err;
+};
+
+static void info_add(struct info_note *in, const char *key, const char *fmt,
+		     ...) __attribute__((format(printf, 3, 4)));
+
+/* Appends "key=value\0"; a value never contains a NUL or newline. */
+static void info_add(struct info_note *in, const char *key, const char *fmt,
+		     ...)
+{
+	char value[256];
+	size_t need;
+	va_list ap;
+
+	if (in->err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(value, sizeof(value), fmt, ap);
+	va_end(ap);
+	for (char *p = value; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+
+	need = strlen(key) + 1 + strlen(value) + 1;
+	if (in->len + need > in->cap) {
+		size_t ncap = MAX(in->cap * 2, in->len + need + 256);
+		char *b = realloc(in->buf, ncap);
+
+		if (!b) {
+			in->err = -ENOMEM;
+			return;
+		}
+		in->buf = b;
+		in->cap = ncap;
+	}
+	in->len += (size_t)sprintf(in->buf + in->len, "%s=%s", key, value) + 1;
+}
+
+/* ---- crash record ---- */
+
+static void find_crash_record(struct conversion *c)
+{
+	uint64_t da, len;
+	int r;
+
+	if (!c->fw) {
+		snprintf(c->registers_source, sizeof(c->registers_source),
+			 "none: no firmware to locate the crash record");
+		return;
+	}
+	r = rpd_firmware_crash_record(c->fw, &da, &len);
+	if (r < 0) {
+		snprintf(c->registers_source, sizeof(c->registers_source),
+			 "none: firmware has no crash record");
+		return;
+	}
+	len = MIN(len, (uint64_t)sizeof(c->crash_raw));
+	r = rpd_devcd_read(c->dump, da, c->crash_raw, (size_t)len);
+	if (r == 0)
+		r = rpd_crash_parse(c->crash_raw, (size_t)len, &c->crash);
+	if (r < 0) {
+		snprintf(c->registers_source, sizeof(c->registers_source),
+			 "none: crash record at 0x%llx: %s",
+			 (unsigned long long)da, rpd_error());
+		return;
+	}
+	c->have_crash = true;
+	snprintf(c->registers_source, sizeof(c->registers_source),
+		 "crash record at 0x%llx", (unsigned long long)da);
+}
+
+/* The signal GDB announces ("Program terminated with signal ..."). */
+static int16_t crash_signal(const struct rpd_crash *crash)
+{
+	switch (crash->reason) {
+	case RPROC_CRASH_REASON_USAGEFAULT:
+		if (crash->cfsr & CFSR_DIVBYZERO)
+			return SIGFPE;
+		if (crash->cfsr & CFSR_UNDEFINSTR)
+			return SIGILL;
+		return SIGILL;
+	case RPROC_CRASH_REASON_HARDFAULT:
+	case RPROC_CRASH_REASON_MEMMANAGE:
+	case RPROC_CRASH_REASON_STACK_OVERFLOW:
+		return SIGSEGV;
+	case RPROC_CRASH_REASON_BUSFAULT:
+		return SIGBUS;
+	case RPROC_CRASH_REASON_WATCHDOG:
+		return SIGALRM;
+	case RPROC_CRASH_REASON_ASSERT:
+	case RPROC_CRASH_REASON_PANIC:
+		return SIGABRT;
+	}
+	return SIGTRAP;
+}
+
+/* ---- notes ---- */
+
+static const char *base_name(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+
+	return slash ? slash + 1 : path;
+}
+
+static int add_register_notes(struct rpd_core_writer *w,
+			      const struct conversion *c)
+{
+	const struct rpd_convert_info *info = c->info;
+	struct rpd_arm_regs ctx[2];
+	uint8_t prstatus[RPD_ARM_PRSTATUS_SIZE], prpsinfo[RPD_ARM_PRPSINFO_SIZE];
+	char psargs[96];
+	size_t n;
+	int r;
+
+	if (!c->have_crash || c->machine != EM_ARM)
+		return 0;
+
+	n = rpd_crash_contexts(&c->crash, ctx);
+	for (size_t i = 0; i < n; i++) {
+		rpd_note_arm_prstatus(prstatus, &ctx[i], (int32_t)i + 1,
+				      crash_signal(&c->crash));
+		r = rpd_core_writer_add_note(w, "CORE", NT_PRSTATUS, prstatus,
+					     sizeof(prstatus));
+		if (r < 0)
+			return r;
+		if (i)
+			continue;
+		/* libdwfl refuses a core without a process: name the remote. */
+		snprintf(psargs, sizeof(psargs), "%s %s",
+			 info->rproc_name ? info->rproc_name : "remoteproc",
+			 info->firmware_name ? info->firmware_name : "");
+		rpd_note_arm_prpsinfo(prpsinfo,
+				      base_name(info->firmware_name ?
+							info->firmware_name :
+							rpd_firmware_path(c->fw)),
+				      psargs, 1);
+		r = rpd_core_writer_add_note(w, "CORE", NT_PRPSINFO, prpsinfo,
+					     sizeof(prpsinfo));
+		if (r < 0)
+			return r;
+	}
+
+	if (c->crash.arch != RPROC_CRASH_ARCH_ARMV7M)
+		return 0;
+	/* Without it GDB cannot step through an exception frame when the
+	 * firmware lacks .ARM.attributes. */
+	return rpd_core_writer_add_note(w, "GDB", NT_GDB_TDESC,
+					rpd_note_tdesc_arm_m_profile(),
+					strlen(rpd_note_tdesc_arm_m_profile()) + 1);
+}
+
+/* A value from the caller, else from the patched dump's own notes. */
+static const char *info_value(const struct conversion *c, const char *given,
+			      const char *key)
+{
+	if (given && *given)
+		return given;
+	return rpd_devcd_info(c->dump, key);
+}
+
+static int add_info_note(struct rpd_core_writer *w, const struct conversion *c)
+{
+	const struct rpd_convert_info *info = c->info;
+	struct info_note in = { 0 };
+	const char *v;
+	const uint8_t *id;
+	size_t idlen;
+	char hex[2 * 64 + 1];
+	int r;
+
+	if ((v = info_value(c, info->rproc_name, "name")))
+		info_add(&in, "name", "%s", v);
+	if ((v = info_value(c, info->firmware_name, "firmware")))
+		info_add(&in, "firmware", "%s", v);
+	if (c->fw && rpd_firmware_build_id(c->fw, &id, &idlen) == 0 &&
+	    idlen <= 64) {
+		rpd_hex(id, idlen, hex);
+		info_add(&in, "build_id", "%s", hex);
+	} else if ((v = rpd_devcd_info(c->dump, "build_id"))) {
+		info_add(&in, "build_id", "%s", v);
+	}
+	if ((v = info_value(c, info->crash_type, "crash_type")))
+		info_add(&in, "crash_type", "%s", v);
+	if (info->crash_time)
+		info_add(&in, "crash_time", "%lld", (long long)info->crash_time);
+	else if ((v = rpd_devcd_info(c->dump, "crash_time")))
+		info_add(&in, "crash_time", "%s", v);
+	if ((v = info_value(c, info->kernel_release, "kernel")))
+		info_add(&in, "kernel", "%s", v);
+	info_add(&in, "collector", "%s",
+		 info->collector ? info->collector : "librprocdump " RPD_VERSION);
+	info_add(&in, "layout", "%s",
+		 rpd_devcd_layout(c->dump) == RPD_DEVCD_PATCHED ? "patched" :
+								  "mainline");
+	info_add(&in, "firmware_match", "%s",
+		 rpd_firmware_match_name(c->match.match));
+	if (c->match.differing)
+		info_add(&in, "firmware_differing_bytes", "%llu",
+			 (unsigned long long)c->match.differing);
+	info_add(&in, "truncated", "%d", rpd_devcd_truncated(c->dump) ? 1 : 0);
+	info_add(&in, "registers", "%s", c->registers_source);
+	if (c->have_crash) {
+		info_add(&in, "crash_reason", "%s",
+			 rpd_crash_reason_name(c->crash.reason));
+		info_add(&in, "crash_sequence", "%u", c->crash.sequence);
+		if (c->crash.message[0])
+			info_add(&in, "crash_message", "%s", c->crash.message);
+	}
+	if (in.err) {
+		free(in.buf);
+		return rpd_fail(in.err, "info note: out of memory");
+	}
+	r = rpd_core_writer_add_note(w, RPD_NOTE_OWNER, RPD_NT_INFO, in.buf,
+				     in.len);
+	free(in.buf);
+	return r;
+}
+
+/* Our own trace header is recognised here; other formats are left for the
+ * analyzer to detect from the bytes. */
+static uint32_t trace_format(const struct conversion *c,
+			     const struct rpd_trace_desc *t)
+{
+	uint8_t magic[4];
+
+	if (rpd_devcd_read(c->dump, t->da, magic, sizeof(magic)) == 0 &&
+	    get_le32(magic) == RPROC_TRACE_MAGIC)
+		return TRACE_FORMAT_RTRC;
+	return TRACE_FORMAT_AUTO;
+}
+
+static int add_trace_note(struct rpd_core_writer *w, const struct conversion *c)
+{
+	size_t n = c->fw ? rpd_firmware_ntraces(c->fw) : 0;
+	_cleanup_free_ uint8_t *desc = NULL;
+
+	if (!n)
+		return 0;
+	desc = calloc(n, TRACE_ENTRY_SIZE);
+	if (!desc)
+		return rpd_fail(-ENOMEM, "trace note: out of memory");
+	for (size_t i = 0; i < n; i++) {
+		const struct rpd_trace_desc *t = rpd_firmware_trace(c->fw, i);
+		uint8_t *e = desc + i * TRACE_ENTRY_SIZE;
+
+		put_le64(e, t->da);
+		put_le64(e + 8, t->len);
+		put_le32(e + 16, trace_format(c, t));
+		memcpy(e + 24, t->name, strnlen(t->name, 32));
+	}
+	return rpd_core_writer_add_note(w, RPD_NOTE_OWNER, RPD_NT_TRACE, desc,
+					n * TRACE_ENTRY_SIZE);
+}
+
+static int add_segmap_note(struct rpd_core_writer *w, const struct conversion *c)
+{
+	const struct rpd_segment_plan *plan = &c->plan;
+	_cleanup_free_ uint8_t *desc = NULL;
+
+	if (!plan->n)
+		return 0;
+	desc = calloc(plan->n, SEGMAP_ENTRY_SIZE);
+	if (!desc)
+		return rpd_fail(-ENOMEM, "segment map note: out of memory");
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct rpd_planned_segment *ps = &plan->segs[i];
+		uint8_t *e = desc + i * SEGMAP_ENTRY_SIZE;
+
+		put_le32(e, ps->is_load ? (uint32_t)i : UINT32_MAX);
+		put_le32(e + 4, (uint32_t)ps->firmware_index);
+		put_le64(e + 8, ps->load.vaddr);
+		put_le64(e + 16, ps->source_da);
+		put_le64(e + 24, ps->load.filesz);
+		put_le32(e + 32, ps->map_flags);
+	}
+	return rpd_core_writer_add_note(w, RPD_NOTE_OWNER, RPD_NT_SEGMAP, desc,
+					plan->n * SEGMAP_ENTRY_SIZE);
+}
+
+static int add_notes(struct rpd_core_writer *w, const struct conversion *c)
+{
+	int r;
+
+	r = add_register_notes(w, c);
+	if (r >= 0)
+		r = add_info_note(w, c);
+	if (r >= 0)
+		r = add_trace_note(w, c);
+	if (r >= 0 && c->have_crash)
+		r = rpd_core_writer_add_note(w, RPD_NOTE_OWNER,
+					     RPD_NT_CRASH_RECORD, c->crash_raw,
+					     RPROC_CRASH_RECORD_SIZE);
+	if (r >= 0)
+		r = add_segmap_note(w, c);
+	return r;
+}
+
+/* ---- data ---- */
+
+/* Streams every planned load's bytes from the dump, in dump order. */
+static int copy_segments(struct rpd_core_writer *w, const struct conversion *c)
+{
+	_cleanup_free_ uint8_t *buf = malloc(COPY_CHUNK);
+
+	if (!buf)
+		return rpd_fail(-ENOMEM, "copying dump: out of memory");
+
+	for (size_t i = 0; i < c->plan.nloads; i++) {
+		const struct rpd_segment *s = &c->plan.segs[i].load;
+
+		for (uint64_t done = 0; done < s->filesz;) {
+			size_t n = (size_t)MIN((uint64_t)COPY_CHUNK,
+					       s->filesz - done);
+			int r = rpd_devcd_read(c->dump,
+					       c->plan.segs[i].source_da + done,
+					       buf, n);
+
+			if (r < 0)
+				return rpd_fail_prefix(r, "reading dump");
+			r = rpd_core_writer_write(w, buf, n);
+			if (r < 0)
+				return r;
+			done += n;
+		}
+	}
+	return 0;
+}
+
+/* ---- the conversion ---- */
+
+/* Passes writes through and counts them: the core's size for the caller. */
+struct counting_sink {
+	struct rpd_sink *next;
+	uint64_t bytes;
+};
+
+static int counting_write(void *ctx, const void *buf, size_t len)
+{
+	struct counting_sink *cs = ctx;
+	int r = cs->next->write(cs->next->ctx, buf, len);
+
+	if (r >= 0)
+		cs->bytes += len;
+	return r;
+}
+
+static int core_ident(const struct conversion *c, struct rpd_elf_ident *ident)
+{
+	const struct rpd_elf_ident *d = rpd_devcd_ident(c->dump);
+
+	*ident = c->fw ? *rpd_firmware_ident(c->fw) : *d;
+	if (ident->elf_class != ELFCLASS32)
+		return 0;
+	for (size_t i = 0; i < c->plan.n; i++) {
+		const struct rpd_segment *s = &c->plan.segs[i].load;
+
+		if (s->vaddr > UINT32_MAX || s->paddr > UINT32_MAX ||
+		    s->memsz > UINT32_MAX - s->vaddr)
+			return rpd_fail(-ERANGE,
+					"segment at 0x%llx does not fit a 32-bit core",
+					(unsigned long long)s->vaddr);
+	}
+	return 0;
+}
+
+static int plan_conversion(struct conversion *c)
+{
+	int r = rpd_firmware_match(c->dump, c->fw, &c->match);
+
+	if (r < 0)
+		return r;
+	/* Another build's layout and symbols would only mislead. */
+	if (c->match.match == RPD_FW_MISMATCH)
+		c->fw = NULL;
+	r = rpd_plan_segments(c->dump, c->fw, &c->plan);
+	if (r < 0)
+		return r;
+	find_crash_record(c);
+	return 0;
+}
+
+static int write_core(struct conversion *c, struct rpd_sink *out,
+		      struct rpd_convert_result *result)
+{
+	struct counting_sink counter = { .next = out };
+	struct rpd_sink sink = { .write = counting_write, .ctx = &counter };
+	struct rpd_core_writer *w = NULL;
+	struct rpd_elf_ident ident;
+	int r;
+
+	r = core_ident(c, &ident);
+	if (r < 0)
+		return r;
+	c->machine = ident.machine;
+	r = rpd_core_writer_new(&ident, &sink, &w);
+	if (r < 0)
+		return r;
+	r = add_notes(w, c);
+	for (size_t i = 0; r >= 0 && i < c->plan.nloads; i++)
+		r = rpd_core_writer_add_segment(w, &c->plan.segs[i].load);
+	if (r >= 0)
+		r = rpd_core_writer_start(w);
+	if (r >= 0)
+		r = copy_segments(w, c);
+	if (r >= 0)
+		r = rpd_core_writer_finish(w);
+	if (r >= 0 && result)
+		result->core_size = counter.bytes;
+	rpd_core_writer_free(w);
+	return r;
+}
+
+int rpd_convert(const struct rpd_devcd *dump, const struct rpd_firmware *fw,
+		const struct rpd_convert_info *info, struct rpd_sink *out,
+		struct rpd_convert_result *result)
+{
+	static const struct rpd_convert_info no_info;
+	struct conversion c = {
+		.dump = dump,
+		.fw = fw,
+		.info = info ? info : &no_info,
+	};
+	int r;
+
+	r = plan_conversion(&c);
+	if (r >= 0)
+		r = write_core(&c, out, result);
+	if (r >= 0 && result) {
+		result->firmware_match = c.match.match;
+		result->have_registers = c.have_crash;
+		result->truncated = rpd_devcd_truncated(dump);
+		result->nsegments = c.plan.nloads;
+	}
+	rpd_segment_plan_clear(&c.plan);
+	return r;
+}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * util.c - error messages and full-length I/O.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "rproc/rprocdump.h"
+#include "util.h"
+
+static _Thread_local char error_message[512];
+
+const char *rpd_error(void)
+{
+	return error_message;
+}
+
+int rpd_fail(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(error_message, sizeof(error_message), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int rpd_fail_prefix(int err, const char *fmt, ...)
+{
+	char prefix[256], old[sizeof(error_message)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	memcpy(old, error_message, sizeof(old));
+	snprintf(error_message, sizeof(error_message), "%s: %s", prefix, old);
+	return err;
+}
+
+int pread_full(int fd, void *buf, size_t len, uint64_t off)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = pread(fd, p, len, (off_t)off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -ENODATA;
+		p += n;
+		off += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int write_full(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int fd_sink_write(void *ctx, const void *buf, size_t len)
+{
+	return write_full((int)(intptr_t)ctx, buf, len);
+}
+
+struct rpd_sink rpd_sink_fd(int fd)
+{
+	return (struct rpd_sink){ .write = fd_sink_write,
+				  .ctx = (void *)(intptr_t)fd };
+}
