@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "core_format.h"
 #include "firmware_match.h"
 #include "rproc/crash_record.h"
 #include "rproc/trace_buffer.h"
@@ -21,11 +22,6 @@
 #include "util.h"
 
 #define COPY_CHUNK (256 * 1024)
-#define TRACE_ENTRY_SIZE 56
-#define SEGMAP_ENTRY_SIZE 40
-
-/* Trace formats, as in the RPD_NT_TRACE note. */
-enum { TRACE_FORMAT_AUTO = 0, TRACE_FORMAT_RTRC = 1 };
 
 /* CFSR bits that decide which signal GDB reports. */
 #define CFSR_UNDEFINSTR (1u << 16)
@@ -278,8 +274,8 @@ static uint32_t trace_format(const struct conversion *c,
 
 	if (rpd_devcd_read(c->dump, t->da, magic, sizeof(magic)) == 0 &&
 	    get_le32(magic) == RPROC_TRACE_MAGIC)
-		return TRACE_FORMAT_RTRC;
-	return TRACE_FORMAT_AUTO;
+		return RPD_TRACE_FORMAT_RTRC;
+	return RPD_TRACE_FORMAT_AUTO;
 }
 
 static int add_trace_note(struct rpd_core_writer *w, const struct conversion *c)
@@ -289,20 +285,22 @@ static int add_trace_note(struct rpd_core_writer *w, const struct conversion *c)
 
 	if (!n)
 		return 0;
-	desc = calloc(n, TRACE_ENTRY_SIZE);
+	desc = calloc(n, RPD_TRACE_ENTRY_SIZE);
 	if (!desc)
 		return rpd_fail(-ENOMEM, "trace note: out of memory");
 	for (size_t i = 0; i < n; i++) {
 		const struct rpd_trace_desc *t = rpd_firmware_trace(c->fw, i);
-		uint8_t *e = desc + i * TRACE_ENTRY_SIZE;
+		struct rpd_trace_entry e = {
+			.da = t->da,
+			.len = t->len,
+			.format = trace_format(c, t),
+		};
 
-		put_le64(e, t->da);
-		put_le64(e + 8, t->len);
-		put_le32(e + 16, trace_format(c, t));
-		memcpy(e + 24, t->name, strnlen(t->name, 32));
+		snprintf(e.name, sizeof(e.name), "%s", t->name);
+		rpd_trace_entry_encode(desc + i * RPD_TRACE_ENTRY_SIZE, &e);
 	}
 	return rpd_core_writer_add_note(w, RPD_NOTE_OWNER, RPD_NT_TRACE, desc,
-					n * TRACE_ENTRY_SIZE);
+					n * RPD_TRACE_ENTRY_SIZE);
 }
 
 static int add_segmap_note(struct rpd_core_writer *w, const struct conversion *c)
@@ -312,22 +310,25 @@ static int add_segmap_note(struct rpd_core_writer *w, const struct conversion *c
 
 	if (!plan->n)
 		return 0;
-	desc = calloc(plan->n, SEGMAP_ENTRY_SIZE);
+	desc = calloc(plan->n, RPD_SEGMAP_ENTRY_SIZE);
 	if (!desc)
 		return rpd_fail(-ENOMEM, "segment map note: out of memory");
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct rpd_planned_segment *ps = &plan->segs[i];
-		uint8_t *e = desc + i * SEGMAP_ENTRY_SIZE;
+		struct rpd_segmap_entry e = {
+			.load_index = ps->is_load ? (uint32_t)i :
+						    RPD_SEGMAP_NO_LOAD,
+			.firmware_index = ps->firmware_index,
+			.vaddr = ps->load.vaddr,
+			.source_da = ps->source_da,
+			.size = ps->load.filesz,
+			.flags = ps->map_flags,
+		};
 
-		put_le32(e, ps->is_load ? (uint32_t)i : UINT32_MAX);
-		put_le32(e + 4, (uint32_t)ps->firmware_index);
-		put_le64(e + 8, ps->load.vaddr);
-		put_le64(e + 16, ps->source_da);
-		put_le64(e + 24, ps->load.filesz);
-		put_le32(e + 32, ps->map_flags);
+		rpd_segmap_entry_encode(desc + i * RPD_SEGMAP_ENTRY_SIZE, &e);
 	}
 	return rpd_core_writer_add_note(w, RPD_NOTE_OWNER, RPD_NT_SEGMAP, desc,
-					plan->n * SEGMAP_ENTRY_SIZE);
+					plan->n * RPD_SEGMAP_ENTRY_SIZE);
 }
 
 static int add_notes(struct rpd_core_writer *w, const struct conversion *c)
@@ -381,21 +382,6 @@ static int copy_segments(struct rpd_core_writer *w, const struct conversion *c)
 
 /* ---- the conversion ---- */
 
-/* Passes writes through and counts them: the core's size for the caller. */
-struct counting_sink {
-	struct rpd_sink *next;
-	uint64_t bytes;
-};
-
-static int counting_write(void *ctx, const void *buf, size_t len)
-{
-	struct counting_sink *cs = ctx;
-	int r = cs->next->write(cs->next->ctx, buf, len);
-
-	if (r >= 0)
-		cs->bytes += len;
-	return r;
-}
 
 static int core_ident(const struct conversion *c, struct rpd_elf_ident *ident)
 {
@@ -435,8 +421,6 @@ static int plan_conversion(struct conversion *c)
 static int write_core(struct conversion *c, struct rpd_sink *out,
 		      struct rpd_convert_result *result)
 {
-	struct counting_sink counter = { .next = out };
-	struct rpd_sink sink = { .write = counting_write, .ctx = &counter };
 	struct rpd_core_writer *w = NULL;
 	struct rpd_elf_ident ident;
 	int r;
@@ -445,7 +429,7 @@ static int write_core(struct conversion *c, struct rpd_sink *out,
 	if (r < 0)
 		return r;
 	c->machine = ident.machine;
-	r = rpd_core_writer_new(&ident, &sink, &w);
+	r = rpd_core_writer_new(&ident, out, &w);
 	if (r < 0)
 		return r;
 	r = add_notes(w, c);
@@ -458,7 +442,7 @@ static int write_core(struct conversion *c, struct rpd_sink *out,
 	if (r >= 0)
 		r = rpd_core_writer_finish(w);
 	if (r >= 0 && result)
-		result->core_size = counter.bytes;
+		result->core_size = rpd_core_writer_size(w);
 	rpd_core_writer_free(w);
 	return r;
 }

@@ -11,7 +11,11 @@
 
 #define COMPARE_CHUNK (64 * 1024)
 
-/* More than one differing byte in this many means another build. */
+/*
+ * Rebuilt firmware differs almost everywhere (code moves, addresses in
+ * literal pools change); corrupted memory differs in a few places. More
+ * than one differing byte in this many, beyond the first, means a rebuild.
+ */
 #define CORRUPTION_RATIO 64
 
 void rpd_hex(const uint8_t *id, size_t len, char *out)
@@ -98,7 +102,7 @@ int rpd_firmware_match(const struct rpd_devcd *dump,
 		report->match = RPD_FW_UNCHECKED;
 	else if (!report->differing)
 		report->match = RPD_FW_MATCH;
-	else if (report->differing <= report->compared / CORRUPTION_RATIO)
+	else if (report->differing <= 1 + report->compared / CORRUPTION_RATIO)
 		report->match = RPD_FW_CORRUPTED;
 	else
 		report->match = RPD_FW_MISMATCH;

@@ -16,19 +16,14 @@
 #ifndef RPD_SEGMENT_PLAN_H
 #define RPD_SEGMENT_PLAN_H
 
+#include "core_format.h"
 #include "rproc/rprocdump.h"
-
-/* struct rpd_planned_segment.map_flags, as in the RPD_NT_SEGMAP note */
-#define RPD_SEGMAP_FROM_FIRMWARE (1u << 0) /* mirrors a firmware PT_LOAD */
-#define RPD_SEGMAP_PARTIAL (1u << 1)	   /* fewer bytes than p_memsz */
-#define RPD_SEGMAP_NOT_DUMPED (1u << 2)	   /* no byte was dumped */
-#define RPD_SEGMAP_UNDESCRIBED (1u << 3)   /* dumped, in no firmware PT_LOAD */
 
 struct rpd_planned_segment {
 	struct rpd_segment load;  /* load.offset: where its bytes are in the dump */
 	uint64_t source_da;	  /* device address the bytes come from */
 	int32_t firmware_index;	  /* firmware segment, or -1 */
-	uint32_t map_flags;	  /* RPD_SEGMAP_* */
+	uint32_t map_flags;	  /* RPD_SEGMAP_* of core_format.h */
 	bool is_load;		  /* false: a NOT_DUMPED firmware segment */
 };
 

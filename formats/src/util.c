@@ -27,14 +27,22 @@ int rpd_fail(int err, const char *fmt, ...)
 
 int rpd_fail_prefix(int err, const char *fmt, ...)
 {
-	char prefix[256], old[sizeof(error_message)];
+	char old[sizeof(error_message)];
+	size_t len, keep;
 	va_list ap;
+	int n;
 
-	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
-	va_end(ap);
 	memcpy(old, error_message, sizeof(old));
-	snprintf(error_message, sizeof(error_message), "%s: %s", prefix, old);
+	va_start(ap, fmt);
+	n = vsnprintf(error_message, sizeof(error_message) - 2, fmt, ap);
+	va_end(ap);
+	len = MIN((size_t)MAX(n, 0), sizeof(error_message) - 3);
+	memcpy(error_message + len, ": ", 2);
+	len += 2;
+	/* The old message may lose its end, never the new context. */
+	keep = strnlen(old, sizeof(error_message) - len - 1);
+	memcpy(error_message + len, old, keep);
+	error_message[len + keep] = '\0';
 	return err;
 }
 

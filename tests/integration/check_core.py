@@ -108,6 +108,7 @@ def check_gdb(truth, fw, plain):
     g, l = truth["global"], truth["local"]
     cmd = ["gdb-multiarch", "-batch", "-nx",
            "-ex", "set pagination off", "-ex", "set width 0",
+           "-ex", "set backtrace past-main on",
            "-ex", "echo @@BT\\n", "-ex", "bt",
            "-ex", "echo @@REGS\\n", "-ex", "info registers pc sp lr",
            "-ex", "echo @@GLOBAL\\n", "-ex", "print %s" % g["name"],

@@ -28,17 +28,20 @@ static const Dwfl_Callbacks callbacks = {
 static int print_frame(Dwfl_Frame *frame, void *arg)
 {
 	Dwfl *dwfl = arg;
-	Dwarf_Addr pc;
+	Dwarf_Addr pc, pc_lookup;
 	bool activation;
 	const char *name = NULL;
 	Dwfl_Module *mod;
 
 	if (!dwfl_frame_pc(frame, &pc, &activation))
 		return DWARF_CB_ABORT;
+	pc_lookup = pc;
 	/* A return address points after the call; look up the call itself. */
-	mod = dwfl_addrmodule(dwfl, activation ? pc : pc - 1);
+	if (depth > 0 && !activation)
+		pc_lookup = pc - 1;
+	mod = dwfl_addrmodule(dwfl, pc_lookup);
 	if (mod)
-		name = dwfl_module_addrname(mod, activation ? pc : pc - 1);
+		name = dwfl_module_addrname(mod, pc_lookup);
 	printf("#%d 0x%" PRIx64 " %s\n", depth++, (uint64_t)pc,
 	       name ? name : "??");
 	return depth > 64 ? DWARF_CB_ABORT : DWARF_CB_OK;

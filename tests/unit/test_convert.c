@@ -18,6 +18,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "core_format.h"
 #include "rproc/crash_record.h"
 #include "rproc/rprocdump.h"
 #include "testutil.h"
@@ -251,7 +252,7 @@ static void test_mirrors_firmware_segments(void **state)
 	struct converted c;
 	size_t len;
 	uint8_t *dump = make_dump(f, &len);
-	uint64_t counter;
+	uint64_t counter, size;
 	uint32_t value;
 
 	convert(dump, len, f->fw, &c);
@@ -272,7 +273,7 @@ static void test_mirrors_firmware_segments(void **state)
 	}
 
 	/* .data reads as the running program left it, not as loaded. */
-	assert_int_equal(rpd_firmware_symbol(f->fw, "counter", &counter, NULL),
+	assert_int_equal(rpd_firmware_symbol(f->fw, "counter", &counter, &size),
 			 0);
 	put_le32(f->ram + (counter - RAM_DA), 42);
 	free(dump);

@@ -14,8 +14,8 @@
  * Conventions. Every function that can fail returns 0 (or a count) on
  * success and a negative errno on failure; rpd_error() then returns a
  * message for the calling thread that names the file or object and what is
- * wrong with it. Objects are created by *_open/*_new and released by the
- * matching *_free, which accepts NULL. Pointers returned by accessors stay
+ * wrong with it. Objects are created by the *_open() and *_new()
+ * functions and released by the matching *_free(), which accepts NULL. Pointers returned by accessors stay
  * valid until their owner is freed. Addresses and sizes are uint64_t for
  * ELF32 and ELF64 alike. Only little-endian ELF is supported, as in the
  * kernel's remoteproc code.

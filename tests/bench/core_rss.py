@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Peak memory of writing a large stored core, beside `cat` as a baseline.
+
+    core_rss.py --collect rproc-collect --workdir DIR [--size-mib 1024]
+                [--max-rss-mib 64] [--gzip-level 1]
+
+Makes a mainline-layout devcoredump of SIZE MiB that looks like remote
+memory (code-like bytes, data, long zero runs), then runs, one after the
+other on the same file: `cat dump > copy` (baseline), `rproc-collect` to a
+plain core, `rproc-collect` to a .core.gz. Prints time and peak RSS of each
+and their ratios to the baseline; exits 1 if rproc-collect's peak RSS
+exceeds --max-rss-mib, or if the core does not read back like the dump.
+"""
+import argparse
+import os
+import random
+import resource
+import struct
+import subprocess
+import sys
+import time
+
+BLOCK = 1 << 20
+
+
+def make_dump(path, size_mib):
+    """ELF32 ET_CORE, two PT_LOADs, the layout of Linux's rproc_coredump()."""
+    code_mib = max(1, size_mib // 4)
+    regions = [(0x00000000, code_mib << 20),
+               (0x20000000, (size_mib - code_mib) << 20)]
+    ehdr_size, phdr_size = 52, 32
+    offset = ehdr_size + phdr_size * len(regions)
+    ident = b"\x7fELF" + bytes([1, 1, 1, 0]) + bytes(8)
+    hdr = ident + struct.pack("<HHIIIIIHHHHHH", 4, 0, 1, 0, ehdr_size, 0, 0,
+                              ehdr_size, phdr_size, len(regions), 0, 0, 0)
+    for da, size in regions:
+        hdr += struct.pack("<IIIIIIII", 1, offset, da, da, size, size, 7, 0)
+        offset += size
+    rnd = random.Random(1)
+    code = bytes(rnd.choice(b"\x00\x20\x46\x68\xb5\xbd\xf0\xe7\x4b\x10")
+                 for _ in range(BLOCK))
+    noise = rnd.randbytes(BLOCK)
+    zeros = bytes(BLOCK)
+    with open(path, "wb") as f:
+        f.write(hdr)
+        for i in range(size_mib):
+            kind = (i * 7) % 10
+            f.write(zeros if kind < 4 else code if kind < 8 else noise)
+    return regions
+
+
+def run(cmd, stdout=None):
+    """Runs cmd; returns (seconds, peak RSS in MiB) of that child alone."""
+    start = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        if stdout:
+            fd = os.open(stdout, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.dup2(fd, 1)
+        os.execvp(cmd[0], cmd)
+    _, status, usage = os.wait4(pid, 0)
+    elapsed = time.monotonic() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit("core_rss: %s failed" % " ".join(cmd))
+    return elapsed, usage.ru_maxrss / 1024.0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--collect", required=True)
+    ap.add_argument("--workdir", required=True)
+    ap.add_argument("--size-mib", type=int, default=1024)
+    ap.add_argument("--max-rss-mib", type=float, default=64)
+    ap.add_argument("--gzip-level", default="1")
+    args = ap.parse_args()
+
+    os.makedirs(args.workdir, exist_ok=True)
+    dump = os.path.join(args.workdir, "dump.elf")
+    copy = os.path.join(args.workdir, "copy.elf")
+    core = os.path.join(args.workdir, "big.core")
+    make_dump(dump, args.size_mib)
+
+    rows = [("cat > file", run(["cat", dump], stdout=copy))]
+    os.unlink(copy)
+    rows.append(("rproc-collect -> .core",
+                 run([args.collect, "-i", dump, "-o", core, "--force"])))
+    rows.append(("rproc-collect -> .core.gz",
+                 run([args.collect, "-i", dump, "-o", core + ".gz", "--force",
+                      "--level", args.gzip_level])))
+
+    base_t, base_rss = rows[0][1]
+    print("%d MiB dump: %-28s %8s %8s %10s %8s" %
+          (args.size_mib, "", "seconds", "x cat", "peak RSS", "x cat"))
+    for name, (t, rss) in rows:
+        print("%-40s %8.2f %8.2f %7.1f MiB %8.2f" %
+              (name, t, t / base_t, rss, rss / base_rss))
+
+    failed = False
+    for name, (t, rss) in rows[1:]:
+        if rss > args.max_rss_mib:
+            print("FAIL: %s peak RSS %.1f MiB > %.0f MiB" %
+                  (name, rss, args.max_rss_mib))
+            failed = True
+    # The plain core holds the dump's segments byte for byte after its
+    # headers and notes: compare the tails.
+    with open(dump, "rb") as a, open(core, "rb") as b:
+        a.seek(-BLOCK, os.SEEK_END)
+        b.seek(-BLOCK, os.SEEK_END)
+        if a.read() != b.read():
+            print("FAIL: the core's last MiB differs from the dump's")
+            failed = True
+    for p in (dump, core, core + ".gz"):
+        os.unlink(p)
+    print("core_rss: %s" % ("FAILED" if failed else "ok"))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
