@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Peak memory of writing a large stored core, beside `cat` as a baseline.
 
-    core_rss.py --collect rproc-collect --workdir DIR [--size-mib 1024]
+    core_rss.py --collect rproc-collect --peak-rss peak_rss --workdir DIR
+                [--size-mib 1024]
                 [--max-rss-mib 64] [--gzip-level 1]
 
 Makes a mainline-layout devcoredump of SIZE MiB that looks like remote
@@ -15,11 +16,9 @@ exceeds --max-rss-mib, or if the core does not read back like the dump.
 import argparse
 import os
 import random
-import resource
 import struct
 import subprocess
 import sys
-import time
 
 BLOCK = 1 << 20
 
@@ -50,25 +49,23 @@ def make_dump(path, size_mib):
     return regions
 
 
-def run(cmd, stdout=None):
-    """Runs cmd; returns (seconds, peak RSS in MiB) of that child alone."""
-    start = time.monotonic()
-    pid = os.fork()
-    if pid == 0:
-        if stdout:
-            fd = os.open(stdout, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            os.dup2(fd, 1)
-        os.execvp(cmd[0], cmd)
-    _, status, usage = os.wait4(pid, 0)
-    elapsed = time.monotonic() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit("core_rss: %s failed" % " ".join(cmd))
-    return elapsed, usage.ru_maxrss / 1024.0
+def run(peak_rss, cmd, stdout=None):
+    """Runs cmd under peak_rss; returns (seconds, peak RSS in MiB)."""
+    launcher = [peak_rss] + (["-o", stdout] if stdout else [])
+    res = subprocess.run(launcher + cmd, stderr=subprocess.PIPE, text=True)
+    lines = res.stderr.strip().splitlines()
+    if res.returncode != 0 or not lines:
+        sys.exit("core_rss: %s failed: %s" % (" ".join(cmd), res.stderr))
+    for line in lines[:-1]:
+        print(line)
+    seconds, kib = lines[-1].split()
+    return float(seconds), int(kib) / 1024.0
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--collect", required=True)
+    ap.add_argument("--peak-rss", required=True, help="the peak_rss launcher")
     ap.add_argument("--workdir", required=True)
     ap.add_argument("--size-mib", type=int, default=1024)
     ap.add_argument("--max-rss-mib", type=float, default=64)
@@ -81,12 +78,14 @@ def main():
     core = os.path.join(args.workdir, "big.core")
     make_dump(dump, args.size_mib)
 
-    rows = [("cat > file", run(["cat", dump], stdout=copy))]
+    rows = [("cat > file", run(args.peak_rss, ["cat", dump], stdout=copy))]
     os.unlink(copy)
     rows.append(("rproc-collect -> .core",
-                 run([args.collect, "-i", dump, "-o", core, "--force"])))
+                 run(args.peak_rss,
+                     [args.collect, "-i", dump, "-o", core, "--force"])))
     rows.append(("rproc-collect -> .core.gz",
-                 run([args.collect, "-i", dump, "-o", core + ".gz", "--force",
+                 run(args.peak_rss,
+                     [args.collect, "-i", dump, "-o", core + ".gz", "--force",
                       "--level", args.gzip_level])))
 
     base_t, base_rss = rows[0][1]
