@@ -3,7 +3,6 @@
  * firmware_match.c - decide whether a firmware image is the one a dump was
  * taken from.
  */
-#include <elf.h>
 #include <stdio.h>
 
 #include "firmware_match.h"
@@ -45,10 +44,14 @@ static int match_build_id(const struct rpd_firmware *fw, const char *dumped,
 	return 0;
 }
 
-/* Counts differing bytes of one read-only segment, in bounded chunks. */
-static int compare_segment(const struct rpd_devcd *dump,
+/*
+ * Counts differing bytes of one read-only section where the kernel loaded
+ * it (a load image is never written, even when the program runs a copy),
+ * in bounded chunks.
+ */
+static int compare_section(const struct rpd_devcd *dump,
 			   const struct rpd_firmware *fw,
-			   const struct rpd_segment *fs,
+			   const struct rpd_section *sec,
 			   struct rpd_match_report *report)
 {
 	_cleanup_free_ uint8_t *a = malloc(COMPARE_CHUNK);
@@ -57,15 +60,15 @@ static int compare_segment(const struct rpd_devcd *dump,
 	if (!a || !b)
 		return rpd_fail(-ENOMEM, "comparing firmware: out of memory");
 
-	for (uint64_t off = 0; off < fs->filesz; off += COMPARE_CHUNK) {
-		size_t n = (size_t)MIN((uint64_t)COMPARE_CHUNK, fs->filesz - off);
-		int r = rpd_devcd_read(dump, fs->paddr + off, a, n);
+	for (uint64_t off = 0; off < sec->size; off += COMPARE_CHUNK) {
+		size_t n = (size_t)MIN((uint64_t)COMPARE_CHUNK, sec->size - off);
+		int r = rpd_devcd_read(dump, sec->paddr + off, a, n);
 
 		if (r == -ENOENT || r == -ENODATA)
 			return 0; /* not dumped (or cut): nothing to compare */
 		if (r < 0)
 			return r;
-		r = rpd_firmware_read(fw, fs->vaddr + off, b, n);
+		r = rpd_firmware_read(fw, sec->vaddr + off, b, n);
 		if (r < 0)
 			return r;
 		for (size_t i = 0; i < n; i++)
@@ -87,13 +90,10 @@ int rpd_firmware_match(const struct rpd_devcd *dump,
 	if (dumped_id && *dumped_id)
 		return match_build_id(fw, dumped_id, report);
 
-	for (size_t i = 0; i < rpd_firmware_nsegments(fw); i++) {
-		const struct rpd_segment *fs = rpd_firmware_segment(fw, i);
-		int r;
+	for (size_t i = 0; i < rpd_firmware_nreadonly(fw); i++) {
+		int r = compare_section(dump, fw, rpd_firmware_readonly(fw, i),
+					report);
 
-		if ((fs->flags & PF_W) || !fs->filesz)
-			continue;
-		r = compare_segment(dump, fw, fs, report);
 		if (r < 0)
 			return r;
 	}

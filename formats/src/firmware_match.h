@@ -15,8 +15,8 @@ struct rpd_match_report {
 
 /*
  * Compares the dump with fw: by build-id when the dump carries one (patched
- * layout), else by the contents of the firmware's read-only segments where
- * the kernel loaded them (p_paddr). A few differing bytes mean the same
+ * layout), else by the contents of the firmware's read-only sections where
+ * the kernel loaded them. A few differing bytes mean the same
  * firmware with corrupted memory; many, another build.
  */
 int rpd_firmware_match(const struct rpd_devcd *dump,

@@ -75,6 +75,9 @@ def convert(args, recorded, core):
         return False
     if "registers from the crash record" not in res.stderr:
         fail("rproc-collect found no registers: " + res.stderr.strip())
+    if "firmware match" not in res.stderr:
+        fail("rproc-collect did not match the firmware against the dump: " +
+             res.stderr.strip())
     return True
 
 

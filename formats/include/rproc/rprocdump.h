@@ -15,7 +15,8 @@
  * success and a negative errno on failure; rpd_error() then returns a
  * message for the calling thread that names the file or object and what is
  * wrong with it. Objects are created by the *_open() and *_new()
- * functions and released by the matching *_free(), which accepts NULL. Pointers returned by accessors stay
+ * functions and released by the matching *_free(), which accepts
+ * NULL. Pointers returned by accessors stay
  * valid until their owner is freed. Addresses and sizes are uint64_t for
  * ELF32 and ELF64 alike. Only little-endian ELF is supported, as in the
  * kernel's remoteproc code.
@@ -54,6 +55,14 @@ struct rpd_segment {
 	uint64_t filesz;	/* bytes present in the file */
 	uint64_t offset;	/* p_offset */
 	uint32_t flags;		/* PF_R | PF_W | PF_X */
+};
+
+/* An allocated section of the firmware that the program never writes. */
+struct rpd_section {
+	char name[32];		/* truncated to fit */
+	uint64_t vaddr;		/* sh_addr: where the CPU sees it */
+	uint64_t paddr;		/* where the kernel loaded it */
+	uint64_t size;
 };
 
 /* A remoteproc trace buffer (RSC_TRACE resource). */
@@ -103,6 +112,13 @@ const struct rpd_trace_desc *rpd_firmware_trace(const struct rpd_firmware *fw,
  * else the symbol rproc_crash_record; -ENOENT if neither exists. */
 int rpd_firmware_crash_record(const struct rpd_firmware *fw, uint64_t *da,
 			      uint64_t *len);
+/* Sections whose bytes must be in memory exactly as in the image: allocated,
+ * not writable, with contents in a PT_LOAD (code, read-only data, vector
+ * tables), except .resource_table, which the kernel rewrites when it loads
+ * the firmware. In section header order. */
+size_t rpd_firmware_nreadonly(const struct rpd_firmware *fw);
+const struct rpd_section *rpd_firmware_readonly(const struct rpd_firmware *fw,
+						size_t i);
 /* Bytes of the image at a CPU address (p_vaddr), from the file contents of
  * PT_LOAD segments; -ENOENT where the file has no bytes. */
 int rpd_firmware_read(const struct rpd_firmware *fw, uint64_t vaddr,

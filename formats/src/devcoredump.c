@@ -1,0 +1,744 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * devcoredump.c - read a remoteproc devcoredump.
+ *
+ * Two layouts are accepted, both little-endian ELF32/ELF64 ET_CORE files
+ * that rproc_coredump() and its patched successor write:
+ *
+ *   mainline  ELF header, program headers, then the data of one PT_LOAD per
+ *             dump segment (p_vaddr = p_paddr = device address, RWX,
+ *             p_filesz = p_memsz, often EM_NONE, e_entry = boot address);
+ *   patched   the same, with a first PT_NOTE holding notes of owner
+ *             "RPROC" (rproc-core(5)): an info note of NUL-separated
+ *             "key=value" strings, and others this reader skips.
+ *
+ * rproc_coredump_using_sections() ("minidump") writes section headers and
+ * no program headers; it is rejected, as GDB rejects it.
+ *
+ * The kernel deletes a devcoredump five minutes after creating it, even
+ * while it is read, so a saved dump may end early. Headers and notes must
+ * be complete; segments are clipped to the bytes present, and reads beyond
+ * them fail with -ENODATA rather than returning made-up bytes.
+ */
+#include <elf.h>
+#include <stddef.h>
+#include <sys/stat.h>
+
+#include "rproc/rprocdump.h"
+#include "util.h"
+
+/* Notes are a few hundred bytes; this only bounds what a bad header costs. */
+#define DEVCD_MAX_NOTES_SIZE (1u << 20)
+
+#define NOTE_HDR_SIZE 12	/* n_namesz, n_descsz, n_type */
+
+struct devcd_segment {
+	struct rpd_segment seg;	/* filesz: bytes present in the file */
+	uint64_t dumped;	/* p_filesz: bytes the dump was meant to hold */
+};
+
+struct rpd_devcd {
+	char *name;
+	int fd;			/* the caller's; -1 in memory */
+	const uint8_t *mem;
+	uint64_t size;		/* bytes of the dump that exist */
+
+	enum rpd_devcd_layout layout;
+	struct rpd_elf_ident ident;
+	bool truncated;
+	uint64_t data_offset;
+
+	struct devcd_segment *segs;	/* in program header order */
+	size_t nsegs;
+	/* Segments with memory (p_memsz != 0), sorted by device address. */
+	const struct devcd_segment **by_da;
+	size_t nby_da;
+
+	char *info;		/* the RPROC info note's strings */
+	size_t info_len;
+};
+
+/* The ELF header fields we use, for either class. */
+struct devcd_ehdr {
+	uint16_t type, machine, phentsize, phnum, shnum;
+	uint32_t flags;
+	uint64_t entry, phoff, shoff;
+	size_t size;		/* of the header itself */
+};
+
+/* Reads dump bytes at off; -ENODATA where the dump has none. */
+static int read_at(const struct rpd_devcd *dump, void *buf, size_t len,
+		   uint64_t off)
+{
+	if (dump->fd < 0) {
+		if (!range_within(off, len, dump->size))
+			return -ENODATA;
+		memcpy(buf, dump->mem + off, len);
+		return 0;
+	}
+	return pread_full(dump->fd, buf, len, off);
+}
+
+/* ---- ELF and program headers -------------------------------------------- */
+
+static void decode_ehdr(const uint8_t *b, struct devcd_ehdr *eh)
+{
+#define F32(f) offsetof(Elf32_Ehdr, f)
+#define F64(f) offsetof(Elf64_Ehdr, f)
+	/* The fields up to e_version have the same place in both classes. */
+	eh->type = get_le16(b + F32(e_type));
+	eh->machine = get_le16(b + F32(e_machine));
+	if (b[EI_CLASS] == ELFCLASS32) {
+		eh->size = sizeof(Elf32_Ehdr);
+		eh->entry = get_le32(b + F32(e_entry));
+		eh->phoff = get_le32(b + F32(e_phoff));
+		eh->shoff = get_le32(b + F32(e_shoff));
+		eh->flags = get_le32(b + F32(e_flags));
+		eh->phentsize = get_le16(b + F32(e_phentsize));
+		eh->phnum = get_le16(b + F32(e_phnum));
+		eh->shnum = get_le16(b + F32(e_shnum));
+	} else {
+		eh->size = sizeof(Elf64_Ehdr);
+		eh->entry = get_le64(b + F64(e_entry));
+		eh->phoff = get_le64(b + F64(e_phoff));
+		eh->shoff = get_le64(b + F64(e_shoff));
+		eh->flags = get_le32(b + F64(e_flags));
+		eh->phentsize = get_le16(b + F64(e_phentsize));
+		eh->phnum = get_le16(b + F64(e_phnum));
+		eh->shnum = get_le16(b + F64(e_shnum));
+	}
+#undef F32
+#undef F64
+}
+
+static void decode_phdr(const uint8_t *b, uint8_t elf_class, Elf64_Phdr *ph)
+{
+#define F32(f) offsetof(Elf32_Phdr, f)
+#define F64(f) offsetof(Elf64_Phdr, f)
+	if (elf_class == ELFCLASS32) {
+		ph->p_type = get_le32(b + F32(p_type));
+		ph->p_offset = get_le32(b + F32(p_offset));
+		ph->p_vaddr = get_le32(b + F32(p_vaddr));
+		ph->p_paddr = get_le32(b + F32(p_paddr));
+		ph->p_filesz = get_le32(b + F32(p_filesz));
+		ph->p_memsz = get_le32(b + F32(p_memsz));
+		ph->p_flags = get_le32(b + F32(p_flags));
+		ph->p_align = get_le32(b + F32(p_align));
+	} else {
+		ph->p_type = get_le32(b + F64(p_type));
+		ph->p_flags = get_le32(b + F64(p_flags));
+		ph->p_offset = get_le64(b + F64(p_offset));
+		ph->p_vaddr = get_le64(b + F64(p_vaddr));
+		ph->p_paddr = get_le64(b + F64(p_paddr));
+		ph->p_filesz = get_le64(b + F64(p_filesz));
+		ph->p_memsz = get_le64(b + F64(p_memsz));
+		ph->p_align = get_le64(b + F64(p_align));
+	}
+#undef F32
+#undef F64
+}
+
+/* Reads and checks the ELF header: a little-endian core file. */
+static int read_ehdr(struct rpd_devcd *dump, struct devcd_ehdr *eh)
+{
+	uint8_t b[sizeof(Elf64_Ehdr)];
+	size_t need;
+
+	if (dump->size < EI_NIDENT || read_at(dump, b, EI_NIDENT, 0) < 0 ||
+	    memcmp(b, ELFMAG, SELFMAG))
+		return rpd_fail(-EINVAL, "%s: not an ELF file", dump->name);
+	if (b[EI_CLASS] != ELFCLASS32 && b[EI_CLASS] != ELFCLASS64)
+		return rpd_fail(-EINVAL, "%s: ELF class %u is not supported",
+				dump->name, b[EI_CLASS]);
+	if (b[EI_DATA] != ELFDATA2LSB)
+		return rpd_fail(-EINVAL,
+				"%s: is not little-endian; remoteproc dumps always are",
+				dump->name);
+
+	need = b[EI_CLASS] == ELFCLASS32 ? sizeof(Elf32_Ehdr) :
+					   sizeof(Elf64_Ehdr);
+	if (read_at(dump, b + EI_NIDENT, need - EI_NIDENT, EI_NIDENT) < 0)
+		return rpd_fail(-ENODATA,
+				"%s: dump truncated inside its ELF header",
+				dump->name);
+	decode_ehdr(b, eh);
+	if (eh->type != ET_CORE)
+		return rpd_fail(-EINVAL, "%s: not a core dump (ELF type %u)",
+				dump->name, eh->type);
+
+	dump->ident = (struct rpd_elf_ident){
+		.elf_class = b[EI_CLASS],
+		.machine = eh->machine,
+		.flags = eh->flags,
+		.entry = eh->entry,
+	};
+	return 0;
+}
+
+/* Checks that the program header table exists and lies in the file. */
+static int check_phdr_table(const struct rpd_devcd *dump,
+			    const struct devcd_ehdr *eh)
+{
+	size_t entsize = dump->ident.elf_class == ELFCLASS32 ?
+				 sizeof(Elf32_Phdr) : sizeof(Elf64_Phdr);
+
+	if (!eh->phnum && (eh->shnum || eh->shoff))
+		return rpd_fail(-EOPNOTSUPP,
+				"%s: remoteproc minidump (section headers only) is not supported",
+				dump->name);
+	if (!eh->phnum)
+		return rpd_fail(-EINVAL, "%s: has no program headers",
+				dump->name);
+	if (eh->phnum == PN_XNUM)
+		return rpd_fail(-EINVAL,
+				"%s: too many program headers (extended numbering is not supported)",
+				dump->name);
+	if (eh->phentsize != entsize)
+		return rpd_fail(-EINVAL,
+				"%s: program header size %u, expected %zu",
+				dump->name, eh->phentsize, entsize);
+	if (eh->phoff < eh->size)
+		return rpd_fail(-EINVAL,
+				"%s: program headers at 0x%llx overlap the ELF header",
+				dump->name, (unsigned long long)eh->phoff);
+	if (!range_within(eh->phoff, (uint64_t)eh->phnum * entsize,
+			  dump->size))
+		return rpd_fail(-ENODATA,
+				"%s: %u program headers at 0x%llx do not fit in the 0x%llx bytes of the dump (truncated?)",
+				dump->name, eh->phnum,
+				(unsigned long long)eh->phoff,
+				(unsigned long long)dump->size);
+	return 0;
+}
+
+/* ---- notes --------------------------------------------------------------- */
+
+/*
+ * The info note: "key=value" strings, each NUL-terminated. Empty strings
+ * (padding) are allowed; a string without '=' is not.
+ */
+static int take_info_note(struct rpd_devcd *dump, const uint8_t *desc,
+			  uint32_t descsz)
+{
+	if (dump->info)
+		return rpd_fail(-EINVAL, "%s: more than one RPROC info note",
+				dump->name);
+	if (!descsz || desc[descsz - 1])
+		return rpd_fail(-EINVAL,
+				"%s: RPROC info note is not NUL-terminated",
+				dump->name);
+	for (const char *s = (const char *)desc;
+	     s < (const char *)desc + descsz; s += strlen(s) + 1) {
+		if (*s && !strchr(s, '='))
+			return rpd_fail(-EINVAL,
+					"%s: RPROC info note: \"%.40s\" is not key=value",
+					dump->name, s);
+	}
+	dump->info = malloc(descsz);
+	if (!dump->info)
+		return rpd_fail(-ENOMEM, "%s: out of memory", dump->name);
+	memcpy(dump->info, desc, descsz);
+	dump->info_len = descsz;
+	return 0;
+}
+
+/**
+ * parse_notes() - walk the notes of the PT_NOTE segment
+ * @dump: the dump
+ * @buf: the segment's bytes
+ * @len: their number
+ * @align: the notes' alignment (4, or 8 for p_align 8)
+ *
+ * Every note must lie inside the segment and name its owner with a
+ * NUL-terminated string. Notes other than RPROC's info note are skipped,
+ * whatever their owner, but at least one must be an RPROC note: a note
+ * segment is what tells the patched layout apart.
+ *
+ * Return: 0 or a negative errno.
+ */
+static int parse_notes(struct rpd_devcd *dump, const uint8_t *buf,
+		       uint64_t len, uint64_t align)
+{
+	bool have_rproc = false;
+	uint64_t off = 0;
+	int r;
+
+	while (off < len) {
+		uint32_t namesz, descsz, type;
+		uint64_t name_off, desc_off;
+		const char *owner;
+
+		if (len - off < NOTE_HDR_SIZE)
+			return rpd_fail(-EINVAL,
+					"%s: note at 0x%llx: truncated header",
+					dump->name, (unsigned long long)off);
+		namesz = get_le32(buf + off);
+		descsz = get_le32(buf + off + 4);
+		type = get_le32(buf + off + 8);
+		name_off = off + NOTE_HDR_SIZE;
+		desc_off = name_off + align_up(namesz, align);
+		if (desc_off > len || descsz > len - desc_off)
+			return rpd_fail(-EINVAL,
+					"%s: note at 0x%llx: name of %u and description of %u bytes exceed the note segment",
+					dump->name, (unsigned long long)off,
+					namesz, descsz);
+		owner = (const char *)buf + name_off;
+		if (namesz && owner[namesz - 1])
+			return rpd_fail(-EINVAL,
+					"%s: note at 0x%llx: owner name is not NUL-terminated",
+					dump->name, (unsigned long long)off);
+
+		if (namesz == sizeof(RPD_NOTE_OWNER) &&
+		    !strcmp(owner, RPD_NOTE_OWNER)) {
+			have_rproc = true;
+			if (type == RPD_NT_INFO) {
+				r = take_info_note(dump, buf + desc_off,
+						   descsz);
+				if (r < 0)
+					return r;
+			}
+		}
+		/* The last note's padding may be missing. */
+		off = desc_off + align_up(descsz, align);
+	}
+	if (!have_rproc)
+		return rpd_fail(-EINVAL,
+				"%s: the note segment has no RPROC notes",
+				dump->name);
+	return 0;
+}
+
+static int read_notes(struct rpd_devcd *dump, const Elf64_Phdr *ph)
+{
+	_cleanup_free_ uint8_t *buf = NULL;
+
+	if (ph->p_filesz > DEVCD_MAX_NOTES_SIZE)
+		return rpd_fail(-EINVAL,
+				"%s: note segment of 0x%llx bytes is too large",
+				dump->name, (unsigned long long)ph->p_filesz);
+	if (!range_within(ph->p_offset, ph->p_filesz, dump->size))
+		return rpd_fail(-ENODATA,
+				"%s: dump truncated inside its notes (0x%llx+0x%llx, file size 0x%llx)",
+				dump->name, (unsigned long long)ph->p_offset,
+				(unsigned long long)ph->p_filesz,
+				(unsigned long long)dump->size);
+	buf = malloc(ph->p_filesz ? ph->p_filesz : 1);
+	if (!buf)
+		return rpd_fail(-ENOMEM, "%s: out of memory", dump->name);
+	if (read_at(dump, buf, ph->p_filesz, ph->p_offset) < 0)
+		return rpd_fail(-EIO, "%s: cannot read the notes", dump->name);
+	dump->layout = RPD_DEVCD_PATCHED;
+	return parse_notes(dump, buf, ph->p_filesz, ph->p_align == 8 ? 8 : 4);
+}
+
+/* ---- segments ------------------------------------------------------------ */
+
+/* One PT_LOAD: sizes consistent, ranges without overflow. */
+static int check_load(const struct rpd_devcd *dump, size_t i,
+		      const Elf64_Phdr *ph)
+{
+	uint64_t addr_limit = dump->ident.elf_class == ELFCLASS32 ?
+				      UINT32_MAX : UINT64_MAX;
+
+	if (ph->p_filesz > ph->p_memsz)
+		return rpd_fail(-EINVAL,
+				"%s: program header %zu: file size 0x%llx exceeds memory size 0x%llx",
+				dump->name, i,
+				(unsigned long long)ph->p_filesz,
+				(unsigned long long)ph->p_memsz);
+	if (ph->p_filesz > UINT64_MAX - ph->p_offset)
+		return rpd_fail(-EINVAL,
+				"%s: program header %zu: file range 0x%llx+0x%llx overflows",
+				dump->name, i,
+				(unsigned long long)ph->p_offset,
+				(unsigned long long)ph->p_filesz);
+	if (ph->p_memsz && ph->p_memsz - 1 > addr_limit - ph->p_paddr)
+		return rpd_fail(-EINVAL,
+				"%s: program header %zu: device address range 0x%llx+0x%llx wraps around",
+				dump->name, i,
+				(unsigned long long)ph->p_paddr,
+				(unsigned long long)ph->p_memsz);
+	if (ph->p_filesz && ph->p_offset < dump->data_offset)
+		return rpd_fail(-EINVAL,
+				"%s: program header %zu: data at 0x%llx overlaps the headers and notes (which end at 0x%llx)",
+				dump->name, i,
+				(unsigned long long)ph->p_offset,
+				(unsigned long long)dump->data_offset);
+	return 0;
+}
+
+static void add_segment(struct rpd_devcd *dump, const Elf64_Phdr *ph)
+{
+	struct devcd_segment *s = &dump->segs[dump->nsegs++];
+	uint64_t present = ph->p_filesz;
+
+	/* A dump the kernel deleted while it was read ends early. */
+	if (ph->p_offset + ph->p_filesz > dump->size) {
+		present = ph->p_offset < dump->size ?
+				  dump->size - ph->p_offset : 0;
+		dump->truncated = true;
+	}
+	s->seg = (struct rpd_segment){
+		.vaddr = ph->p_vaddr,
+		.paddr = ph->p_paddr,
+		.memsz = ph->p_memsz,
+		.filesz = present,
+		.offset = ph->p_offset,
+		.flags = ph->p_flags,
+	};
+	s->dumped = ph->p_filesz;
+}
+
+static int cmp_da(const void *a, const void *b)
+{
+	const struct devcd_segment *x = *(const struct devcd_segment *const *)a;
+	const struct devcd_segment *y = *(const struct devcd_segment *const *)b;
+
+	return x->seg.paddr < y->seg.paddr ? -1 : x->seg.paddr > y->seg.paddr;
+}
+
+static int cmp_offset(const void *a, const void *b)
+{
+	const struct devcd_segment *x = *(const struct devcd_segment *const *)a;
+	const struct devcd_segment *y = *(const struct devcd_segment *const *)b;
+
+	return x->seg.offset < y->seg.offset ? -1 :
+					       x->seg.offset > y->seg.offset;
+}
+
+/*
+ * No two segments may claim the same device memory or the same file bytes:
+ * sorted, only neighbours can overlap. The index by device address is kept
+ * for rpd_devcd_read(); empty segments stay out of it, as they would hide
+ * a segment starting at the same address from the lookup.
+ */
+static int index_segments(struct rpd_devcd *dump)
+{
+	_cleanup_free_ const struct devcd_segment **by_offset = NULL;
+	size_t n = dump->nsegs;
+
+	dump->by_da = calloc(n, sizeof(*dump->by_da));
+	by_offset = calloc(n, sizeof(*by_offset));
+	if (!dump->by_da || !by_offset)
+		return rpd_fail(-ENOMEM, "%s: out of memory", dump->name);
+	for (size_t i = 0; i < n; i++) {
+		by_offset[i] = &dump->segs[i];
+		if (dump->segs[i].seg.memsz)
+			dump->by_da[dump->nby_da++] = &dump->segs[i];
+	}
+	qsort(dump->by_da, dump->nby_da, sizeof(*dump->by_da), cmp_da);
+	qsort(by_offset, n, sizeof(*by_offset), cmp_offset);
+
+	for (size_t i = 1; i < dump->nby_da; i++) {
+		const struct rpd_segment *a = &dump->by_da[i - 1]->seg;
+		const struct rpd_segment *b = &dump->by_da[i]->seg;
+
+		if (ranges_overlap(a->paddr, a->memsz, b->paddr, b->memsz))
+			return rpd_fail(-EINVAL,
+					"%s: segments at device addresses 0x%llx+0x%llx and 0x%llx+0x%llx overlap",
+					dump->name,
+					(unsigned long long)a->paddr,
+					(unsigned long long)a->memsz,
+					(unsigned long long)b->paddr,
+					(unsigned long long)b->memsz);
+	}
+	for (size_t i = 1; i < n; i++) {
+		const struct devcd_segment *a = by_offset[i - 1];
+		const struct devcd_segment *b = by_offset[i];
+
+		if (ranges_overlap(a->seg.offset, a->dumped, b->seg.offset,
+				   b->dumped))
+			return rpd_fail(-EINVAL,
+					"%s: segment data at 0x%llx+0x%llx and 0x%llx+0x%llx overlap",
+					dump->name,
+					(unsigned long long)a->seg.offset,
+					(unsigned long long)a->dumped,
+					(unsigned long long)b->seg.offset,
+					(unsigned long long)b->dumped);
+	}
+	return 0;
+}
+
+static int load_segments(struct rpd_devcd *dump, const uint8_t *phdrs,
+			 const struct devcd_ehdr *eh)
+{
+	dump->segs = calloc(eh->phnum, sizeof(*dump->segs));
+	if (!dump->segs)
+		return rpd_fail(-ENOMEM, "%s: out of memory", dump->name);
+
+	for (size_t i = 0; i < eh->phnum; i++) {
+		Elf64_Phdr ph;
+		int r;
+
+		decode_phdr(phdrs + i * eh->phentsize, dump->ident.elf_class,
+			    &ph);
+		if (ph.p_type != PT_LOAD)
+			continue;
+		r = check_load(dump, i, &ph);
+		if (r < 0)
+			return r;
+		add_segment(dump, &ph);
+	}
+	if (!dump->nsegs)
+		return rpd_fail(-EINVAL, "%s: has no memory segments (PT_LOAD)",
+				dump->name);
+	return index_segments(dump);
+}
+
+/*
+ * The program headers: an optional first PT_NOTE, then PT_LOADs only. The
+ * notes are read first so that the end of headers and notes is known
+ * before any segment is checked against it.
+ */
+static int load_phdrs(struct rpd_devcd *dump, const struct devcd_ehdr *eh)
+{
+	size_t table_size = (size_t)eh->phnum * eh->phentsize;
+	_cleanup_free_ uint8_t *phdrs = NULL;
+	int r;
+
+	r = check_phdr_table(dump, eh);
+	if (r < 0)
+		return r;
+	phdrs = malloc(table_size);
+	if (!phdrs)
+		return rpd_fail(-ENOMEM, "%s: out of memory", dump->name);
+	if (read_at(dump, phdrs, table_size, eh->phoff) < 0)
+		return rpd_fail(-EIO, "%s: cannot read the program headers",
+				dump->name);
+	dump->data_offset = eh->phoff + table_size;
+
+	for (size_t i = 0; i < eh->phnum; i++) {
+		Elf64_Phdr ph;
+
+		decode_phdr(phdrs + i * eh->phentsize, dump->ident.elf_class,
+			    &ph);
+		if (ph.p_type == PT_LOAD)
+			continue;
+		if (ph.p_type != PT_NOTE)
+			return rpd_fail(-EINVAL,
+					"%s: program header %zu: type 0x%x does not belong in a remoteproc dump",
+					dump->name, i, ph.p_type);
+		if (i)
+			return rpd_fail(-EINVAL,
+					"%s: program header %zu: the note segment must come first",
+					dump->name, i);
+		r = read_notes(dump, &ph);
+		if (r < 0)
+			return r;
+		dump->data_offset = MAX(dump->data_offset,
+					ph.p_offset + ph.p_filesz);
+	}
+	return load_segments(dump, phdrs, eh);
+}
+
+/* ---- opening ------------------------------------------------------------- */
+
+static int devcd_new(const char *name, int fd, const void *mem,
+		     uint64_t size, struct rpd_devcd **out)
+{
+	struct rpd_devcd *dump;
+
+	dump = calloc(1, sizeof(*dump));
+	if (!dump)
+		return rpd_fail(-ENOMEM, "%s: out of memory", name);
+	dump->name = strdup(name);
+	if (!dump->name) {
+		free(dump);
+		return rpd_fail(-ENOMEM, "%s: out of memory", name);
+	}
+	dump->fd = fd;
+	dump->mem = mem;
+	dump->size = size;
+	dump->layout = RPD_DEVCD_MAINLINE;
+	*out = dump;
+	return 0;
+}
+
+static int devcd_load(struct rpd_devcd *dump, struct rpd_devcd **out)
+{
+	struct devcd_ehdr eh = { 0 };
+	int r;
+
+	r = read_ehdr(dump, &eh);
+	if (r >= 0)
+		r = load_phdrs(dump, &eh);
+	if (r < 0) {
+		rpd_devcd_free(dump);
+		return r;
+	}
+	*out = dump;
+	return 0;
+}
+
+/**
+ * rpd_devcd_open() - parse a devcoredump saved to a file
+ * @fd: the file, read with pread(); it stays the caller's
+ * @name: names the dump in error messages
+ * @out: the dump, to be freed with rpd_devcd_free()
+ *
+ * The file must be regular: the kernel's devcd "data" attribute reports
+ * size 0 and its true size is known only by reading it to the end, so the
+ * collector spools it to a file first. The file size tells how much of the
+ * dump exists.
+ *
+ * Return: 0, or a negative errno with a message naming the dump.
+ */
+int rpd_devcd_open(int fd, const char *name, struct rpd_devcd **out)
+{
+	struct rpd_devcd *dump;
+	struct stat st;
+	int r;
+
+	if (fstat(fd, &st) < 0)
+		return rpd_fail(-errno, "%s: %m", name);
+	if (!S_ISREG(st.st_mode))
+		return rpd_fail(-EINVAL,
+				"%s: not a regular file; save the devcoredump to a file first",
+				name);
+	r = devcd_new(name, fd, NULL, (uint64_t)st.st_size, &dump);
+	if (r < 0)
+		return r;
+	return devcd_load(dump, out);
+}
+
+int rpd_devcd_open_mem(const void *buf, size_t len, const char *name,
+		       struct rpd_devcd **out)
+{
+	struct rpd_devcd *dump;
+	int r;
+
+	r = devcd_new(name, -1, buf, len, &dump);
+	if (r < 0)
+		return r;
+	return devcd_load(dump, out);
+}
+
+void rpd_devcd_free(struct rpd_devcd *dump)
+{
+	if (!dump)
+		return;
+	free(dump->info);
+	free(dump->by_da);
+	free(dump->segs);
+	free(dump->name);
+	free(dump);
+}
+
+/* ---- accessors ----------------------------------------------------------- */
+
+enum rpd_devcd_layout rpd_devcd_layout(const struct rpd_devcd *dump)
+{
+	return dump->layout;
+}
+
+const struct rpd_elf_ident *rpd_devcd_ident(const struct rpd_devcd *dump)
+{
+	return &dump->ident;
+}
+
+bool rpd_devcd_truncated(const struct rpd_devcd *dump)
+{
+	return dump->truncated;
+}
+
+size_t rpd_devcd_nsegments(const struct rpd_devcd *dump)
+{
+	return dump->nsegs;
+}
+
+const struct rpd_segment *rpd_devcd_segment(const struct rpd_devcd *dump,
+					    size_t i)
+{
+	return i < dump->nsegs ? &dump->segs[i].seg : NULL;
+}
+
+uint64_t rpd_devcd_data_offset(const struct rpd_devcd *dump)
+{
+	return dump->data_offset;
+}
+
+/* The segment whose device memory holds da, or NULL. */
+static const struct devcd_segment *segment_at(const struct rpd_devcd *dump,
+					      uint64_t da)
+{
+	size_t lo = 0, hi = dump->nby_da;
+	const struct devcd_segment *s;
+
+	/* The last segment starting at or below da. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (dump->by_da[mid]->seg.paddr <= da)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return NULL;
+	s = dump->by_da[lo - 1];
+	return da - s->seg.paddr < s->seg.memsz ? s : NULL;
+}
+
+/**
+ * rpd_devcd_read() - the dumped memory at a device address
+ * @dump: the dump
+ * @da: the device address (p_paddr space)
+ * @buf: filled with @len bytes
+ * @len: how many
+ *
+ * The range may span adjacent segments.
+ *
+ * Return: 0; -ENOENT if part of the range was not dumped; -ENODATA if it
+ * was, but the dump ends before it.
+ */
+int rpd_devcd_read(const struct rpd_devcd *dump, uint64_t da, void *buf,
+		   size_t len)
+{
+	uint8_t *out = buf;
+	int r;
+
+	if (len && da + len - 1 < da)
+		return rpd_fail(-ENOENT,
+				"%s: device address range 0x%llx+0x%zx wraps around",
+				dump->name, (unsigned long long)da, len);
+	while (len) {
+		const struct devcd_segment *s = segment_at(dump, da);
+		uint64_t off, n;
+
+		if (!s || da - s->seg.paddr >= s->dumped)
+			return rpd_fail(-ENOENT,
+					"%s: device address 0x%llx is not in the dump",
+					dump->name, (unsigned long long)da);
+		off = da - s->seg.paddr;
+		if (off >= s->seg.filesz)
+			return rpd_fail(-ENODATA,
+					"%s: device address 0x%llx was cut off (dump truncated)",
+					dump->name, (unsigned long long)da);
+		n = MIN((uint64_t)len, s->seg.filesz - off);
+		r = read_at(dump, out, n, s->seg.offset + off);
+		if (r < 0)
+			return rpd_fail(r,
+					"%s: cannot read device address 0x%llx at file offset 0x%llx: %s",
+					dump->name, (unsigned long long)da,
+					(unsigned long long)s->seg.offset + off,
+					r == -ENODATA ? "the file shrank" :
+							strerror(-r));
+		out += n;
+		da += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Patched layout: the value of "key=value" in the info note. */
+const char *rpd_devcd_info(const struct rpd_devcd *dump, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (const char *s = dump->info; s && s < dump->info + dump->info_len;
+	     s += strlen(s) + 1) {
+		if (!strncmp(s, key, klen) && s[klen] == '=')
+			return s + klen + 1;
+	}
+	return NULL;
+}
