@@ -12,6 +12,9 @@
 extern const char *program_invocation_short_name;
 
 static void log_line(int priority, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void log_line(int priority, const char *fmt, va_list ap)
 {
 	static int journal = -1;
 

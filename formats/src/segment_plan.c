@@ -186,7 +186,8 @@ int rpd_plan_segments(const struct rpd_devcd *dump,
 	}
 
 	nfirmware = plan->n;
-	qsort(plan->segs, nfirmware, sizeof(*plan->segs), cmp_by_source);
+	if (nfirmware)
+		qsort(plan->segs, nfirmware, sizeof(*plan->segs), cmp_by_source);
 	for (size_t j = 0; j < rpd_devcd_nsegments(dump); j++) {
 		r = plan_undescribed(rpd_devcd_segment(dump, j), nfirmware, plan,
 				     &cap);
@@ -194,7 +195,8 @@ int rpd_plan_segments(const struct rpd_devcd *dump,
 			goto fail;
 	}
 
-	qsort(plan->segs, plan->n, sizeof(*plan->segs), cmp_by_source);
+	if (plan->n)
+		qsort(plan->segs, plan->n, sizeof(*plan->segs), cmp_by_source);
 	for (size_t k = 0; k < plan->n && plan->segs[k].is_load; k++)
 		plan->nloads++;
 	return 0;
