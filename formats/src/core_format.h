@@ -18,6 +18,7 @@
 
 #include <elf.h>
 
+#include "address_index.h"
 #include "rproc/rprocdump.h"
 #include "util.h"
 
@@ -151,19 +152,14 @@ void rpd_segmap_entry_decode(const uint8_t in[RPD_SEGMAP_ENTRY_SIZE],
 
 /* ---- segments ---- */
 
-/* A PT_LOAD by address: lookups and overlap checks walk these sorted. */
-struct rpd_segment_key {
-	uint64_t vaddr;
-	size_t index;		/* among the PT_LOADs */
-};
-
 /**
- * rpd_segments_index() - check a core's PT_LOADs and sort them by address
+ * rpd_segments_index() - check a core's PT_LOADs and index them by address
  * @segs: the segments, in program header order
  * @n: their number
  * @elf_class: ELFCLASS32 bounds addresses to 32 bits
- * @keys: on success, a malloc'ed array of the non-empty (p_memsz != 0)
- *	  segments sorted by vaddr, and its length in @nkeys
+ * @idx: a zeroed index; filled with the segments' memory (p_vaddr,
+ *	 p_memsz), ranges indexed by PT_LOAD. The caller clears it, also
+ *	 after a failure.
  *
  * Checks that p_filesz <= p_memsz, that no segment wraps around the address
  * space and that no two segments overlap. The writer runs the same checks
@@ -172,8 +168,7 @@ struct rpd_segment_key {
  * Return: 0, -EINVAL for bad segments, -ENOMEM.
  */
 int rpd_segments_index(const struct rpd_segment *segs, size_t n,
-		       uint8_t elf_class, struct rpd_segment_key **keys,
-		       size_t *nkeys);
+		       uint8_t elf_class, struct rpd_address_index *idx);
 
 /* ---- writer details for the converter ---- */
 

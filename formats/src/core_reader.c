@@ -40,8 +40,7 @@ struct rpd_core {
 
 	struct rpd_segment *segs;	/* PT_LOADs in program header order */
 	size_t nsegs;
-	struct rpd_segment_key *by_vaddr; /* those with file bytes, sorted */
-	size_t nby_vaddr;
+	struct rpd_address_index by_vaddr; /* of segs[], by memory */
 	struct rpd_note *notes;		/* of the first PT_NOTE, in order */
 	size_t nnotes;
 };
@@ -53,15 +52,6 @@ struct note_segment {
 };
 
 /* ---- segments (shared with the writer) ---- */
-
-static int key_compare(const void *a, const void *b)
-{
-	const struct rpd_segment_key *x = a, *y = b;
-
-	if (x->vaddr != y->vaddr)
-		return x->vaddr < y->vaddr ? -1 : 1;
-	return x->index < y->index ? -1 : x->index > y->index;
-}
 
 static int check_segment(const struct rpd_segment *s, size_t i,
 			 uint8_t elf_class)
@@ -83,39 +73,19 @@ static int check_segment(const struct rpd_segment *s, size_t i,
 }
 
 int rpd_segments_index(const struct rpd_segment *segs, size_t n,
-		       uint8_t elf_class, struct rpd_segment_key **keysp,
-		       size_t *nkeys)
+		       uint8_t elf_class, struct rpd_address_index *idx)
 {
-	_cleanup_free_ struct rpd_segment_key *keys = NULL;
-	size_t nk = 0;
 	int r;
 
-	keys = calloc(n ? n : 1, sizeof(*keys));
-	if (!keys)
-		return rpd_fail(-ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		r = check_segment(&segs[i], i, elf_class);
 		if (r < 0)
 			return r;
-		if (segs[i].memsz)
-			keys[nk++] = (struct rpd_segment_key){ segs[i].vaddr, i };
+		r = rpd_address_index_add(idx, segs[i].vaddr, segs[i].memsz, i);
+		if (r < 0)
+			return r;
 	}
-	qsort(keys, nk, sizeof(*keys), key_compare);
-
-	/* Sorted and non-empty: only neighbours can be the first overlap. */
-	for (size_t k = 1; k < nk; k++) {
-		const struct rpd_segment *prev = &segs[keys[k - 1].index];
-
-		if (keys[k].vaddr - prev->vaddr < prev->memsz)
-			return rpd_fail(-EINVAL,
-					"segments %zu and %zu overlap at 0x%llx",
-					MIN(keys[k - 1].index, keys[k].index),
-					MAX(keys[k - 1].index, keys[k].index),
-					(unsigned long long)keys[k].vaddr);
-	}
-	*keysp = TAKE_PTR(keys);
-	*nkeys = nk;
-	return 0;
+	return rpd_address_index_finish(idx, "segments");
 }
 
 /* ---- the bytes of the file ---- */
@@ -352,18 +322,12 @@ static int parse_phdrs(struct rpd_core *core, const struct elf_header *eh,
 
 static int index_segments(struct rpd_core *core)
 {
-	size_t n = 0;
 	int r;
 
 	r = rpd_segments_index(core->segs, core->nsegs, core->ident.elf_class,
-			       &core->by_vaddr, &core->nby_vaddr);
+			       &core->by_vaddr);
 	if (r < 0)
 		return rpd_fail_prefix(r, "%s", core->name);
-	/* Reads only need the segments with bytes in the file. */
-	for (size_t k = 0; k < core->nby_vaddr; k++)
-		if (core->segs[core->by_vaddr[k].index].filesz)
-			core->by_vaddr[n++] = core->by_vaddr[k];
-	core->nby_vaddr = n;
 	return 0;
 }
 
@@ -457,7 +421,7 @@ void rpd_core_free(struct rpd_core *core)
 	for (size_t i = 0; i < core->ncopies; i++)
 		free(core->copies[i]);
 	free(core->segs);
-	free(core->by_vaddr);
+	rpd_address_index_clear(&core->by_vaddr);
 	free(core->notes);
 	free(core->name);
 	free(core);
@@ -598,26 +562,19 @@ uint64_t rpd_core_size(const struct rpd_core *core)
 	return core->size;
 }
 
-/* The segment with file bytes at addr, or NULL. */
-static const struct rpd_segment *segment_at(const struct rpd_core *core,
-					    uint64_t addr)
+/* Copies a segment's file bytes; a core holds none beyond p_filesz. */
+static ssize_t read_segment(const void *ctx, const struct rpd_range *range,
+			    uint64_t skip, void *buf, size_t len)
 {
-	size_t lo = 0, hi = core->nby_vaddr;
-	const struct rpd_segment *s;
+	const struct rpd_core *core = ctx;
+	const struct rpd_segment *s = &core->segs[range->index];
+	int r;
 
-	/* Find the last segment starting at or below addr. */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (core->by_vaddr[mid].vaddr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!lo)
-		return NULL;
-	s = &core->segs[core->by_vaddr[lo - 1].index];
-	return addr - s->vaddr < s->filesz ? s : NULL;
+	if (skip >= s->filesz)
+		return 0;
+	len = (size_t)MIN((uint64_t)len, s->filesz - skip);
+	r = read_bytes(core, s->offset + skip, buf, len);
+	return r < 0 ? r : (ssize_t)len;
 }
 
 /**
@@ -636,33 +593,19 @@ static const struct rpd_segment *segment_at(const struct rpd_core *core,
 int rpd_core_read(const struct rpd_core *core, uint64_t vaddr, void *buf,
 		  size_t len)
 {
-	uint8_t *out = buf;
-	uint64_t addr = vaddr;
+	uint64_t missing;
 	int r;
 
-	if (len && len - 1 > UINT64_MAX - vaddr)
+	r = rpd_address_index_read(&core->by_vaddr, vaddr, buf, len,
+				   read_segment, core, &missing);
+	if (r == -EOVERFLOW)
 		return rpd_fail(-EINVAL,
 				"%s: read of %zu bytes at 0x%llx wraps around the address space",
 				core->name, len, (unsigned long long)vaddr);
-	while (len) {
-		const struct rpd_segment *s = segment_at(core, addr);
-		uint64_t skip;
-		size_t n;
-
-		if (!s)
-			return rpd_fail(-ENOENT,
-					"%s: no data at 0x%llx (reading 0x%zx bytes at 0x%llx)",
-					core->name, (unsigned long long)addr,
-					len + (size_t)(addr - vaddr),
-					(unsigned long long)vaddr);
-		skip = addr - s->vaddr;
-		n = (size_t)MIN((uint64_t)len, s->filesz - skip);
-		r = read_bytes(core, s->offset + skip, out, n);
-		if (r < 0)
-			return r;
-		out += n;
-		addr += n;
-		len -= n;
-	}
-	return 0;
+	if (r == -ENOENT)
+		return rpd_fail(-ENOENT,
+				"%s: no data at 0x%llx (reading 0x%zx bytes at 0x%llx)",
+				core->name, (unsigned long long)missing, len,
+				(unsigned long long)vaddr);
+	return r;
 }

@@ -380,14 +380,14 @@ static int check_notes(const struct rpd_core_writer *w)
  */
 int rpd_core_writer_start(struct rpd_core_writer *w)
 {
-	_cleanup_free_ struct rpd_segment_key *keys = NULL;
-	size_t nkeys;
+	struct rpd_address_index idx = { 0 };
 	int r;
 
 	if (w->state != WRITER_DECLARING)
 		return rpd_fail(-EINVAL, "core writer: already started");
-	r = rpd_segments_index(w->segs, w->nsegs, w->ident.elf_class, &keys,
-			       &nkeys);
+	/* Only the checks matter here: the writer never looks addresses up. */
+	r = rpd_segments_index(w->segs, w->nsegs, w->ident.elf_class, &idx);
+	rpd_address_index_clear(&idx);
 	if (r < 0)
 		return rpd_fail_prefix(r, "core writer");
 	r = check_notes(w);

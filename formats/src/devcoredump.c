@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
+#include "address_index.h"
 #include "rproc/rprocdump.h"
 #include "util.h"
 
@@ -39,8 +40,9 @@ struct devcd_segment {
 
 struct rpd_devcd {
 	char *name;
-	int fd;			/* the caller's; -1 in memory */
+	int fd;			/* the caller's; -1 in memory or a reader */
 	const uint8_t *mem;
+	struct rpd_reader reader; /* when neither fd nor mem */
 	uint64_t size;		/* bytes of the dump that exist */
 
 	enum rpd_devcd_layout layout;
@@ -50,9 +52,7 @@ struct rpd_devcd {
 
 	struct devcd_segment *segs;	/* in program header order */
 	size_t nsegs;
-	/* Segments with memory (p_memsz != 0), sorted by device address. */
-	const struct devcd_segment **by_da;
-	size_t nby_da;
+	struct rpd_address_index by_da;	/* of segs[], by device memory */
 
 	char *info;		/* the RPROC info note's strings */
 	size_t info_len;
@@ -66,10 +66,32 @@ struct devcd_ehdr {
 	size_t size;		/* of the header itself */
 };
 
+/* Reads all of len from a caller's reader; -ENODATA if it ends first. */
+static int read_from_reader(const struct rpd_reader *src, void *buf,
+			    size_t len, uint64_t off)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = src->pread(src->ctx, p, len, off);
+
+		if (n < 0)
+			return (int)n;
+		if (n == 0)
+			return -ENODATA;
+		p += n;
+		off += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 /* Reads dump bytes at off; -ENODATA where the dump has none. */
 static int read_at(const struct rpd_devcd *dump, void *buf, size_t len,
 		   uint64_t off)
 {
+	if (dump->reader.pread)
+		return read_from_reader(&dump->reader, buf, len, off);
 	if (dump->fd < 0) {
 		if (!range_within(off, len, dump->size))
 			return -ENODATA;
@@ -389,73 +411,39 @@ static void add_segment(struct rpd_devcd *dump, const Elf64_Phdr *ph)
 	s->dumped = ph->p_filesz;
 }
 
-static int cmp_da(const void *a, const void *b)
+/* The file bytes the dump was meant to hold, as an index of their own. */
+static int check_data_overlap(const struct rpd_devcd *dump)
 {
-	const struct devcd_segment *x = *(const struct devcd_segment *const *)a;
-	const struct devcd_segment *y = *(const struct devcd_segment *const *)b;
+	struct rpd_address_index by_offset = { 0 };
+	int r = 0;
 
-	return x->seg.paddr < y->seg.paddr ? -1 : x->seg.paddr > y->seg.paddr;
-}
-
-static int cmp_offset(const void *a, const void *b)
-{
-	const struct devcd_segment *x = *(const struct devcd_segment *const *)a;
-	const struct devcd_segment *y = *(const struct devcd_segment *const *)b;
-
-	return x->seg.offset < y->seg.offset ? -1 :
-					       x->seg.offset > y->seg.offset;
+	for (size_t i = 0; i < dump->nsegs && r >= 0; i++)
+		r = rpd_address_index_add(&by_offset, dump->segs[i].seg.offset,
+					  dump->segs[i].dumped, i);
+	if (r >= 0)
+		r = rpd_address_index_finish(&by_offset, "segment data at");
+	rpd_address_index_clear(&by_offset);
+	return r;
 }
 
 /*
- * No two segments may claim the same device memory or the same file bytes:
- * sorted, only neighbours can overlap. The index by device address is kept
- * for rpd_devcd_read(); empty segments stay out of it, as they would hide
- * a segment starting at the same address from the lookup.
+ * No two segments may claim the same device memory or the same file bytes.
+ * The index by device address is kept for rpd_devcd_read().
  */
 static int index_segments(struct rpd_devcd *dump)
 {
-	_cleanup_free_ const struct devcd_segment **by_offset = NULL;
-	size_t n = dump->nsegs;
+	int r = 0;
 
-	dump->by_da = calloc(n, sizeof(*dump->by_da));
-	by_offset = calloc(n, sizeof(*by_offset));
-	if (!dump->by_da || !by_offset)
-		return rpd_fail(-ENOMEM, "%s: out of memory", dump->name);
-	for (size_t i = 0; i < n; i++) {
-		by_offset[i] = &dump->segs[i];
-		if (dump->segs[i].seg.memsz)
-			dump->by_da[dump->nby_da++] = &dump->segs[i];
-	}
-	qsort(dump->by_da, dump->nby_da, sizeof(*dump->by_da), cmp_da);
-	qsort(by_offset, n, sizeof(*by_offset), cmp_offset);
-
-	for (size_t i = 1; i < dump->nby_da; i++) {
-		const struct rpd_segment *a = &dump->by_da[i - 1]->seg;
-		const struct rpd_segment *b = &dump->by_da[i]->seg;
-
-		if (ranges_overlap(a->paddr, a->memsz, b->paddr, b->memsz))
-			return rpd_fail(-EINVAL,
-					"%s: segments at device addresses 0x%llx+0x%llx and 0x%llx+0x%llx overlap",
-					dump->name,
-					(unsigned long long)a->paddr,
-					(unsigned long long)a->memsz,
-					(unsigned long long)b->paddr,
-					(unsigned long long)b->memsz);
-	}
-	for (size_t i = 1; i < n; i++) {
-		const struct devcd_segment *a = by_offset[i - 1];
-		const struct devcd_segment *b = by_offset[i];
-
-		if (ranges_overlap(a->seg.offset, a->dumped, b->seg.offset,
-				   b->dumped))
-			return rpd_fail(-EINVAL,
-					"%s: segment data at 0x%llx+0x%llx and 0x%llx+0x%llx overlap",
-					dump->name,
-					(unsigned long long)a->seg.offset,
-					(unsigned long long)a->dumped,
-					(unsigned long long)b->seg.offset,
-					(unsigned long long)b->dumped);
-	}
+	for (size_t i = 0; i < dump->nsegs && r >= 0; i++)
+		r = rpd_address_index_add(&dump->by_da, dump->segs[i].seg.paddr,
+					  dump->segs[i].seg.memsz, i);
+	if (r >= 0)
+		r = rpd_address_index_finish(&dump->by_da,
+					     "segments at device addresses");
+	if (r >= 0)
+		r = check_data_overlap(dump);
+	if (r < 0)
+		return rpd_fail_prefix(r, "%s", dump->name);
 	return 0;
 }
 
@@ -613,12 +601,36 @@ int rpd_devcd_open_mem(const void *buf, size_t len, const char *name,
 	return devcd_load(dump, out);
 }
 
+/**
+ * rpd_devcd_open_reader() - parse a devcoredump behind a reader
+ * @src: random access to the dump's bytes (a compressed spool); it must
+ *	 outlive the object, its size tells how much of the dump exists
+ * @name: names the dump in error messages
+ * @out: the dump, to be freed with rpd_devcd_free()
+ *
+ * Return: 0, or a negative errno with a message naming the dump.
+ */
+int rpd_devcd_open_reader(const struct rpd_reader *src, const char *name,
+			  struct rpd_devcd **out)
+{
+	struct rpd_devcd *dump;
+	int r;
+
+	if (!src->pread)
+		return rpd_fail(-EINVAL, "%s: reader without pread", name);
+	r = devcd_new(name, -1, NULL, src->size, &dump);
+	if (r < 0)
+		return r;
+	dump->reader = *src;
+	return devcd_load(dump, out);
+}
+
 void rpd_devcd_free(struct rpd_devcd *dump)
 {
 	if (!dump)
 		return;
 	free(dump->info);
-	free(dump->by_da);
+	rpd_address_index_clear(&dump->by_da);
 	free(dump->segs);
 	free(dump->name);
 	free(dump);
@@ -657,26 +669,34 @@ uint64_t rpd_devcd_data_offset(const struct rpd_devcd *dump)
 	return dump->data_offset;
 }
 
-/* The segment whose device memory holds da, or NULL. */
-static const struct devcd_segment *segment_at(const struct rpd_devcd *dump,
-					      uint64_t da)
+/*
+ * Copies a segment's dumped bytes. Beyond p_filesz the kernel dumped
+ * nothing (a hole); beyond the bytes present, the dump was cut short.
+ */
+static ssize_t read_segment(const void *ctx, const struct rpd_range *range,
+			    uint64_t skip, void *buf, size_t len)
 {
-	size_t lo = 0, hi = dump->nby_da;
-	const struct devcd_segment *s;
+	const struct rpd_devcd *dump = ctx;
+	const struct devcd_segment *s = &dump->segs[range->index];
+	uint64_t da = range->start + skip;
+	int r;
 
-	/* The last segment starting at or below da. */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (dump->by_da[mid]->seg.paddr <= da)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!lo)
-		return NULL;
-	s = dump->by_da[lo - 1];
-	return da - s->seg.paddr < s->seg.memsz ? s : NULL;
+	if (skip >= s->dumped)
+		return 0;
+	if (skip >= s->seg.filesz)
+		return rpd_fail(-ENODATA,
+				"%s: device address 0x%llx was cut off (dump truncated)",
+				dump->name, (unsigned long long)da);
+	len = (size_t)MIN((uint64_t)len, s->seg.filesz - skip);
+	r = read_at(dump, buf, len, s->seg.offset + skip);
+	if (r < 0)
+		return rpd_fail(r,
+				"%s: cannot read device address 0x%llx at file offset 0x%llx: %s",
+				dump->name, (unsigned long long)da,
+				(unsigned long long)(s->seg.offset + skip),
+				r == -ENODATA ? "the file shrank" :
+						strerror(-r));
+	return (ssize_t)len;
 }
 
 /**
@@ -694,40 +714,20 @@ static const struct devcd_segment *segment_at(const struct rpd_devcd *dump,
 int rpd_devcd_read(const struct rpd_devcd *dump, uint64_t da, void *buf,
 		   size_t len)
 {
-	uint8_t *out = buf;
+	uint64_t missing;
 	int r;
 
-	if (len && da + len - 1 < da)
+	r = rpd_address_index_read(&dump->by_da, da, buf, len, read_segment,
+				   dump, &missing);
+	if (r == -EOVERFLOW)
 		return rpd_fail(-ENOENT,
 				"%s: device address range 0x%llx+0x%zx wraps around",
 				dump->name, (unsigned long long)da, len);
-	while (len) {
-		const struct devcd_segment *s = segment_at(dump, da);
-		uint64_t off, n;
-
-		if (!s || da - s->seg.paddr >= s->dumped)
-			return rpd_fail(-ENOENT,
-					"%s: device address 0x%llx is not in the dump",
-					dump->name, (unsigned long long)da);
-		off = da - s->seg.paddr;
-		if (off >= s->seg.filesz)
-			return rpd_fail(-ENODATA,
-					"%s: device address 0x%llx was cut off (dump truncated)",
-					dump->name, (unsigned long long)da);
-		n = MIN((uint64_t)len, s->seg.filesz - off);
-		r = read_at(dump, out, n, s->seg.offset + off);
-		if (r < 0)
-			return rpd_fail(r,
-					"%s: cannot read device address 0x%llx at file offset 0x%llx: %s",
-					dump->name, (unsigned long long)da,
-					(unsigned long long)s->seg.offset + off,
-					r == -ENODATA ? "the file shrank" :
-							strerror(-r));
-		out += n;
-		da += n;
-		len -= n;
-	}
-	return 0;
+	if (r == -ENOENT)
+		return rpd_fail(-ENOENT,
+				"%s: device address 0x%llx is not in the dump",
+				dump->name, (unsigned long long)missing);
+	return r;
 }
 
 /* Patched layout: the value of "key=value" in the info note. */

@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <stdio.h>
 
+#include "address_index.h"
 #include "resource_table.h"
 #include "rproc/crash_record.h"
 #include "rproc/rprocdump.h"
@@ -42,7 +43,7 @@ struct rpd_firmware {
 	struct rpd_elf_ident ident;
 	struct rpd_segment *segments;
 	size_t nsegments;
-	const struct rpd_segment **by_vaddr; /* segments sorted by vaddr */
+	struct rpd_address_index by_vaddr; /* of segments[], by memory */
 
 	const uint8_t *build_id; /* in libelf's copy of the note */
 	size_t build_id_len;
@@ -147,38 +148,20 @@ static int check_load(const struct rpd_firmware *fw, size_t i,
 	return 0;
 }
 
-static int cmp_vaddr(const void *a, const void *b)
-{
-	const struct rpd_segment *x = *(const struct rpd_segment *const *)a;
-	const struct rpd_segment *y = *(const struct rpd_segment *const *)b;
-
-	return x->vaddr < y->vaddr ? -1 : x->vaddr > y->vaddr;
-}
-
-/* Sorts the segments by address and rejects overlaps: every address then
+/* Indexes the segments' memory and rejects overlaps: every address then
  * has at most one segment, which rpd_firmware_read() relies on. */
 static int index_segments(struct rpd_firmware *fw)
 {
-	fw->by_vaddr = calloc(fw->nsegments ? fw->nsegments : 1,
-			      sizeof(*fw->by_vaddr));
-	if (!fw->by_vaddr)
-		return rpd_fail(-ENOMEM, "%s: out of memory", fw->path);
-	for (size_t i = 0; i < fw->nsegments; i++)
-		fw->by_vaddr[i] = &fw->segments[i];
-	qsort(fw->by_vaddr, fw->nsegments, sizeof(*fw->by_vaddr), cmp_vaddr);
+	int r = 0;
 
-	for (size_t i = 1; i < fw->nsegments; i++) {
-		const struct rpd_segment *a = fw->by_vaddr[i - 1];
-		const struct rpd_segment *b = fw->by_vaddr[i];
-
-		if (ranges_overlap(a->vaddr, a->memsz, b->vaddr, b->memsz))
-			return rpd_fail(-EINVAL,
-					"%s: loadable segments 0x%llx+0x%llx and 0x%llx+0x%llx overlap",
-					fw->path, (unsigned long long)a->vaddr,
-					(unsigned long long)a->memsz,
-					(unsigned long long)b->vaddr,
-					(unsigned long long)b->memsz);
-	}
+	for (size_t i = 0; i < fw->nsegments && r >= 0; i++)
+		r = rpd_address_index_add(&fw->by_vaddr, fw->segments[i].vaddr,
+					  fw->segments[i].memsz, i);
+	if (r >= 0)
+		r = rpd_address_index_finish(&fw->by_vaddr,
+					     "loadable segments");
+	if (r < 0)
+		return rpd_fail_prefix(r, "%s", fw->path);
 	return 0;
 }
 
@@ -415,8 +398,15 @@ static void find_build_id_in_segments(struct rpd_firmware *fw)
 	}
 }
 
+/* The segment whose memory holds vaddr, or NULL. */
 static const struct rpd_segment *segment_at(const struct rpd_firmware *fw,
-					    uint64_t vaddr);
+					    uint64_t vaddr)
+{
+	const struct rpd_range *r;
+
+	r = rpd_address_index_find(&fw->by_vaddr, vaddr);
+	return r ? &fw->segments[r->index] : NULL;
+}
 
 /*
  * Remembers a section whose bytes the program never changes, with the
@@ -610,7 +600,7 @@ void rpd_firmware_free(struct rpd_firmware *fw)
 	rpd_rsc_table_release(&fw->rsc);
 	free(fw->readonly);
 	free(fw->symbols);
-	free(fw->by_vaddr);
+	rpd_address_index_clear(&fw->by_vaddr);
 	free(fw->segments);
 	elf_end(fw->elf);
 	if (fw->fd >= 0)
@@ -736,25 +726,18 @@ int rpd_firmware_crash_record(const struct rpd_firmware *fw, uint64_t *da,
 	return 0;
 }
 
-/* The segment whose address range holds vaddr, or NULL. */
-static const struct rpd_segment *segment_at(const struct rpd_firmware *fw,
-					    uint64_t vaddr)
+/* Copies a segment's file bytes; none beyond p_filesz (.bss). */
+static ssize_t read_segment(const void *ctx, const struct rpd_range *range,
+			    uint64_t skip, void *buf, size_t len)
 {
-	size_t lo = 0, hi = fw->nsegments;
+	const struct rpd_firmware *fw = ctx;
+	const struct rpd_segment *seg = &fw->segments[range->index];
 
-	/* The last segment starting at or below vaddr. */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (fw->by_vaddr[mid]->vaddr <= vaddr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!lo || vaddr - fw->by_vaddr[lo - 1]->vaddr >=
-			   fw->by_vaddr[lo - 1]->memsz)
-		return NULL;
-	return fw->by_vaddr[lo - 1];
+	if (skip >= seg->filesz)
+		return 0;
+	len = (size_t)MIN((uint64_t)len, seg->filesz - skip);
+	memcpy(buf, fw->image + seg->offset + skip, len);
+	return (ssize_t)len;
 }
 
 /**
@@ -772,26 +755,19 @@ static const struct rpd_segment *segment_at(const struct rpd_firmware *fw,
 int rpd_firmware_read(const struct rpd_firmware *fw, uint64_t vaddr,
 		      void *buf, size_t len)
 {
-	uint8_t *out = buf;
+	uint64_t missing;
+	int r;
 
-	if (len && vaddr + len - 1 < vaddr)
+	/* The image is in memory: read_segment() cannot fail. */
+	r = rpd_address_index_read(&fw->by_vaddr, vaddr, buf, len,
+				   read_segment, fw, &missing);
+	if (r == -EOVERFLOW)
 		return rpd_fail(-ENOENT,
 				"%s: address range 0x%llx+0x%zx wraps around",
 				fw->path, (unsigned long long)vaddr, len);
-	while (len) {
-		const struct rpd_segment *seg = segment_at(fw, vaddr);
-		uint64_t off, n;
-
-		if (!seg || vaddr - seg->vaddr >= seg->filesz)
-			return rpd_fail(-ENOENT,
-					"%s: no file contents at address 0x%llx",
-					fw->path, (unsigned long long)vaddr);
-		off = vaddr - seg->vaddr;
-		n = MIN((uint64_t)len, seg->filesz - off);
-		memcpy(out, fw->image + seg->offset + off, n);
-		out += n;
-		vaddr += n;
-		len -= n;
-	}
-	return 0;
+	if (r == -ENOENT)
+		return rpd_fail(-ENOENT,
+				"%s: no file contents at address 0x%llx",
+				fw->path, (unsigned long long)missing);
+	return r;
 }

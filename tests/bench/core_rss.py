@@ -15,38 +15,10 @@ exceeds --max-rss-mib, or if the core does not read back like the dump.
 """
 import argparse
 import os
-import random
-import struct
 import subprocess
 import sys
 
-BLOCK = 1 << 20
-
-
-def make_dump(path, size_mib):
-    """ELF32 ET_CORE, two PT_LOADs, the layout of Linux's rproc_coredump()."""
-    code_mib = max(1, size_mib // 4)
-    regions = [(0x00000000, code_mib << 20),
-               (0x20000000, (size_mib - code_mib) << 20)]
-    ehdr_size, phdr_size = 52, 32
-    offset = ehdr_size + phdr_size * len(regions)
-    ident = b"\x7fELF" + bytes([1, 1, 1, 0]) + bytes(8)
-    hdr = ident + struct.pack("<HHIIIIIHHHHHH", 4, 0, 1, 0, ehdr_size, 0, 0,
-                              ehdr_size, phdr_size, len(regions), 0, 0, 0)
-    for da, size in regions:
-        hdr += struct.pack("<IIIIIIII", 1, offset, da, da, size, size, 7, 0)
-        offset += size
-    rnd = random.Random(1)
-    code = bytes(rnd.choice(b"\x00\x20\x46\x68\xb5\xbd\xf0\xe7\x4b\x10")
-                 for _ in range(BLOCK))
-    noise = rnd.randbytes(BLOCK)
-    zeros = bytes(BLOCK)
-    with open(path, "wb") as f:
-        f.write(hdr)
-        for i in range(size_mib):
-            kind = (i * 7) % 10
-            f.write(zeros if kind < 4 else code if kind < 8 else noise)
-    return regions
+from dumpgen import MIB as BLOCK, make_dump
 
 
 def run(peak_rss, cmd, stdout=None):

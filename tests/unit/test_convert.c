@@ -57,26 +57,6 @@ struct fixture {
 	uint8_t ram[RAM_LEN];
 };
 
-/* A growable in-memory sink. */
-struct mem_sink {
-	uint8_t *buf;
-	size_t len, cap;
-};
-
-static int mem_write(void *ctx, const void *buf, size_t len)
-{
-	struct mem_sink *m = ctx;
-
-	if (m->len + len > m->cap) {
-		m->cap = (m->len + len) * 2;
-		m->buf = realloc(m->buf, m->cap);
-		assert_non_null(m->buf);
-	}
-	memcpy(m->buf + m->len, buf, len);
-	m->len += len;
-	return 0;
-}
-
 static void build_firmware(struct fixture *f)
 {
 	char *cmd;
@@ -202,7 +182,7 @@ static uint8_t *make_dump(const struct fixture *f, size_t *len)
 }
 
 struct converted {
-	struct mem_sink out;
+	struct test_mem_sink out;
 	struct rpd_core *core;
 	struct rpd_convert_result result;
 };
@@ -217,10 +197,9 @@ static void convert(const uint8_t *dump_buf, size_t len,
 		.crash_time = 1700000000,
 	};
 	struct rpd_devcd *dump;
-	struct rpd_sink sink = { mem_write, &c->out };
+	struct rpd_sink sink = test_mem_sink(&c->out);
 
 	memset(c, 0, sizeof(*c));
-	sink.ctx = &c->out;
 	assert_int_equal(rpd_devcd_open_mem(dump_buf, len, "dump", &dump), 0);
 	if (rpd_convert(dump, fw, &info, &sink, &c->result) < 0)
 		fail_msg("rpd_convert: %s", rpd_error());
@@ -483,15 +462,11 @@ static void test_truncated_dump(void **state)
 	converted_free(&c);
 }
 
-static int full_write(void *ctx, const void *buf, size_t len)
-{
-	return -ENOSPC;
-}
-
 static void test_sink_error(void **state)
 {
 	struct fixture *f = *state;
-	struct rpd_sink sink = { full_write, NULL };
+	struct test_mem_sink full = { .fail_with = -ENOSPC };
+	struct rpd_sink sink = test_mem_sink(&full);
 	struct rpd_devcd *dump;
 	size_t len;
 	uint8_t *buf = make_dump(f, &len);

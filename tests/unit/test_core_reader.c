@@ -21,25 +21,6 @@
 
 /* ---- building cores ---- */
 
-struct mem_sink {
-	uint8_t *buf;
-	size_t len, cap;
-};
-
-static int mem_write(void *ctx, const void *p, size_t n)
-{
-	struct mem_sink *m = ctx;
-
-	if (m->len + n > m->cap) {
-		m->cap = MAX(2 * m->cap, m->len + n);
-		m->buf = realloc(m->buf, m->cap);
-		assert_non_null(m->buf);
-	}
-	memcpy(m->buf + m->len, p, n);
-	m->len += n;
-	return 0;
-}
-
 struct test_note {
 	const char *owner;
 	uint32_t type;
@@ -97,8 +78,8 @@ static void write_spec(const struct spec *sp, struct rpd_sink *sink)
 
 static uint8_t *build(const struct spec *sp, size_t *len)
 {
-	struct mem_sink m = { 0 };
-	struct rpd_sink sink = { .write = mem_write, .ctx = &m };
+	struct test_mem_sink m = { 0 };
+	struct rpd_sink sink = test_mem_sink(&m);
 
 	write_spec(sp, &sink);
 	*len = m.len;
@@ -176,13 +157,6 @@ static uint8_t *build_base(uint8_t elf_class, size_t *len)
 	return build(&sp, len);
 }
 
-static void assert_error(int r, int err, const char *msg)
-{
-	assert_int_equal(r, err);
-	if (!strstr(rpd_error(), msg))
-		fail_msg("error \"%s\" lacks \"%s\"", rpd_error(), msg);
-}
-
 /* ---- a valid core ---- */
 
 static void check_base(const struct rpd_core *core)
@@ -243,16 +217,16 @@ static void test_read_errors(void **state)
 
 	assert_int_equal(rpd_core_open_mem(b, len, &core), 0);
 	/* Beyond p_filesz of a partial segment: memory, but no bytes. */
-	assert_error(rpd_core_read(core, 0x30000070, buf, 0x20), -ENOENT,
-		     "core: no data at 0x30000080 (reading 0x20 bytes at 0x30000070)");
-	assert_error(rpd_core_read(core, 0x100, buf, 1), -ENOENT,
-		     "no data at 0x100");
-	assert_error(rpd_core_read(core, 0x200017f0, buf, 0x20), -ENOENT,
-		     "no data at 0x20001800");
-	assert_error(rpd_core_read(core, 0x1fffffff, buf, 2), -ENOENT,
-		     "no data at 0x1fffffff");
-	assert_error(rpd_core_read(core, 0xfffffffffffffff0, buf, 0x20),
-		     -EINVAL, "wraps around the address space");
+	test_assert_error(rpd_core_read(core, 0x30000070, buf, 0x20), -ENOENT,
+			  "core: no data at 0x30000080 (reading 0x20 bytes at 0x30000070)");
+	test_assert_error(rpd_core_read(core, 0x100, buf, 1), -ENOENT,
+			  "no data at 0x100");
+	test_assert_error(rpd_core_read(core, 0x200017f0, buf, 0x20), -ENOENT,
+			  "no data at 0x20001800");
+	test_assert_error(rpd_core_read(core, 0x1fffffff, buf, 2), -ENOENT,
+			  "no data at 0x1fffffff");
+	test_assert_error(rpd_core_read(core, 0xfffffffffffffff0, buf, 0x20),
+			  -EINVAL, "wraps around the address space");
 	rpd_core_free(core);
 	free(b);
 }
@@ -332,7 +306,7 @@ static void expect_refused(uint8_t c, void (*corrupt)(uint8_t *, uint8_t,
 	uint8_t *b = build_base(c, &len);
 
 	corrupt(b, c, &len);
-	assert_error(rpd_core_open_mem(b, len, &core), -EINVAL, msg);
+	test_assert_error(rpd_core_open_mem(b, len, &core), -EINVAL, msg);
 	assert_null(core);
 	free(b);
 }
@@ -456,8 +430,8 @@ static void test_malformed(void **state)
 		{ 1, load_out_of_file, "core: segment 1: offset 0x" },
 		{ 2, load_offset_overflows, "segment 1: offset 0xfffffffffffffff0 + size 0x800 exceeds file size" },
 		{ 1, filesz_above_memsz, "core: segment 0: file size 0x1000 exceeds memory size 0xfff" },
-		{ 1, overlap, "core: segments 0 and 3 overlap at 0x20000800" },
-		{ 2, overlap, "core: segments 0 and 3 overlap at 0x20000800" },
+		{ 1, overlap, "core: segments 0x20000000+0x1000 and 0x20000800+0x400 overlap" },
+		{ 2, overlap, "core: segments 0x20000000+0x1000 and 0x20000800+0x400 overlap" },
 		{ 1, wraps32, "core: segment 2: 0xffffff80 + 0x100 wraps around the address space" },
 		{ 2, wraps64, "core: segment 3: 0xfffffffffffffc01 + 0x400 wraps around" },
 		{ 1, note_past_segment, "core: note 0: note at offset 0x0: descriptor of 65536 bytes runs past the end of the note segment" },
@@ -518,7 +492,7 @@ static void expect_note_refused(uint16_t machine, const struct test_note *n,
 	sp.machine = machine;
 	b = build_with_note(&sp, n, &len);
 	if (msg)
-		assert_error(rpd_core_open_mem(b, len, &core), -EINVAL, msg);
+		test_assert_error(rpd_core_open_mem(b, len, &core), -EINVAL, msg);
 	else if (rpd_core_open_mem(b, len, &core) < 0)
 		fail_msg("%s", rpd_error());
 	rpd_core_free(core);
@@ -616,8 +590,8 @@ static void test_plain_file(void **state)
 	/* Messages name the file. */
 	b[EI_CLASS] = 9;
 	free(test_write_file(fx->dir, "plain.core", b, len));
-	assert_error(rpd_core_open(path, &core), -EINVAL,
-		     "/plain.core: unknown ELF class 9");
+	test_assert_error(rpd_core_open(path, &core), -EINVAL,
+			  "/plain.core: unknown ELF class 9");
 	free(link);
 	free(path);
 	free(b);
@@ -629,13 +603,13 @@ static void test_bad_files(void **state)
 	struct rpd_core *core;
 	char *empty = test_write_file(fx->dir, "empty.core", "", 0), *missing;
 
-	assert_error(rpd_core_open(empty, &core), -EINVAL,
-		     "/empty.core: empty file");
-	assert_error(rpd_core_open(fx->dir, &core), -EINVAL,
-		     "not a regular file");
+	test_assert_error(rpd_core_open(empty, &core), -EINVAL,
+			  "/empty.core: empty file");
+	test_assert_error(rpd_core_open(fx->dir, &core), -EINVAL,
+			  "not a regular file");
 	assert_true(asprintf(&missing, "%s/missing.core", fx->dir) > 0);
-	assert_error(rpd_core_open(missing, &core), -ENOENT,
-		     "/missing.core: No such file or directory");
+	test_assert_error(rpd_core_open(missing, &core), -ENOENT,
+			  "/missing.core: No such file or directory");
 	free(missing);
 	free(empty);
 }
@@ -701,8 +675,8 @@ static void test_gz_file(void **state)
 	assert_memory_equal(got, want, 0x48000);
 	assert_int_equal(rpd_core_read(core, 0x4001fff3, got, 0x1234), 0);
 	assert_memory_equal(got, want + 0x1fff3, 0x1234);
-	assert_error(rpd_core_read(core, 0x40047ff0, got, 0x20), -ENOENT,
-		     "/big.core.gz: no data at 0x40048000");
+	test_assert_error(rpd_core_read(core, 0x40047ff0, got, 0x20), -ENOENT,
+			  "/big.core.gz: no data at 0x40048000");
 	rpd_core_free(plain);
 	rpd_core_free(core);
 	free(want);
@@ -727,8 +701,8 @@ static void test_gz_malformed(void **state)
 	uint8_t *b = build_with_note(&sp, &bad, &len);
 	char *path = write_gz(fx->dir, "bad.core.gz", b, len);
 
-	assert_error(rpd_core_open(path, &core), -EINVAL,
-		     "/bad.core.gz: note 0: RPROC info note: string 0 (\"x\") has no '='");
+	test_assert_error(rpd_core_open(path, &core), -EINVAL,
+			  "/bad.core.gz: note 0: RPROC info note: string 0 (\"x\") has no '='");
 	free(path);
 	free(b);
 }

@@ -17,37 +17,6 @@
 #include "testutil.h"
 #include "util.h"
 
-/* ---- a sink collecting the stream in memory ---- */
-
-struct mem_sink {
-	uint8_t *buf;
-	size_t len, cap;
-	size_t writes;
-	int fail_with;		/* error to return instead of writing */
-};
-
-static int mem_write(void *ctx, const void *p, size_t n)
-{
-	struct mem_sink *m = ctx;
-
-	if (m->fail_with)
-		return m->fail_with;
-	if (m->len + n > m->cap) {
-		m->cap = MAX(2 * m->cap, m->len + n);
-		m->buf = realloc(m->buf, m->cap);
-		assert_non_null(m->buf);
-	}
-	memcpy(m->buf + m->len, p, n);
-	m->len += n;
-	m->writes++;
-	return 0;
-}
-
-static struct rpd_sink sink_of(struct mem_sink *m)
-{
-	return (struct rpd_sink){ .write = mem_write, .ctx = m };
-}
-
 /* ---- a core with awkward notes and segments ---- */
 
 struct test_note {
@@ -105,14 +74,14 @@ static void declare(struct rpd_core_writer *w)
 }
 
 /* Writes the test core, the data in pieces of 1, 7, 4093, 13... bytes. */
-static void write_core(uint8_t elf_class, struct mem_sink *m)
+static void write_core(uint8_t elf_class, struct test_mem_sink *m)
 {
 	static const size_t pieces[] = { 1, 7, 4093, 13, 2048, 3, 999 };
 	const struct rpd_elf_ident ident = {
 		.elf_class = elf_class, .machine = EM_ARM,
 		.flags = 0x5000200, .entry = 0x4d5,
 	};
-	struct rpd_sink sink = sink_of(m);
+	struct rpd_sink sink = test_mem_sink(m);
 	struct rpd_core_writer *w;
 	uint64_t total = data_total(), done = 0;
 	uint8_t buf[4096];
@@ -135,7 +104,7 @@ static void write_core(uint8_t elf_class, struct mem_sink *m)
 
 /* ---- layout ---- */
 
-static void check_layout(uint8_t elf_class, const struct mem_sink *m)
+static void check_layout(uint8_t elf_class, const struct test_mem_sink *m)
 {
 	bool is64 = elf_class == ELFCLASS64;
 	size_t ehsize = is64 ? 64 : 52, phsize = is64 ? 56 : 32;
@@ -215,7 +184,7 @@ static void check_layout(uint8_t elf_class, const struct mem_sink *m)
 
 /* ---- round trip through the reader ---- */
 
-static void check_read_back(uint8_t elf_class, const struct mem_sink *m)
+static void check_read_back(uint8_t elf_class, const struct test_mem_sink *m)
 {
 	struct rpd_core *core = NULL;
 	uint64_t pos = 0;
@@ -267,7 +236,7 @@ static void check_read_back(uint8_t elf_class, const struct mem_sink *m)
 
 static void test_round_trip(uint8_t elf_class)
 {
-	struct mem_sink m = { 0 };
+	struct test_mem_sink m = { 0 };
 
 	write_core(elf_class, &m);
 	check_layout(elf_class, &m);
@@ -293,8 +262,8 @@ static void test_write_zeros(void **state)
 				       .filesz = 0x9000 };
 	const struct rpd_segment b = { .vaddr = 0x100000, .memsz = 0x10000,
 				       .filesz = 0x10000 };
-	struct mem_sink m = { 0 };
-	struct rpd_sink sink = sink_of(&m);
+	struct test_mem_sink m = { 0 };
+	struct rpd_sink sink = test_mem_sink(&m);
 	struct rpd_core_writer *w;
 	struct rpd_core *core;
 	uint8_t *buf = malloc(0x10000), ones[0x100];
@@ -328,28 +297,6 @@ static void test_write_zeros(void **state)
 
 /* ---- other tools ---- */
 
-static char *run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *run(const char *fmt, ...)
-{
-	char *cmd, *out = NULL, buf[4096];
-	size_t len = 0, n;
-	FILE *f, *mem = open_memstream(&out, &len);
-	va_list ap;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&cmd, fmt, ap) >= 0);
-	va_end(ap);
-	f = popen(cmd, "r");
-	assert_non_null(f);
-	while ((n = fread(buf, 1, sizeof(buf), f)))
-		fwrite(buf, 1, n, mem);
-	assert_int_equal(pclose(f), 0);
-	fclose(mem);
-	free(cmd);
-	return out;
-}
-
 static void assert_clean(const char *out)
 {
 	if (strstr(out, "warning") || strstr(out, "Warning") ||
@@ -360,12 +307,12 @@ static void assert_clean(const char *out)
 static void check_tools(uint8_t elf_class)
 {
 	char *dir = test_tmpdir("core-writer"), *path, *out;
-	struct mem_sink m = { 0 };
+	struct test_mem_sink m = { 0 };
 
 	write_core(elf_class, &m);
 	path = test_write_file(dir, "test.core", m.buf, m.len);
 
-	out = run("readelf -lnW %s 2>&1", path);
+	out = test_run("readelf -lnW %s 2>&1", path);
 	assert_clean(out);
 	assert_non_null(strstr(out, "Elf file type is CORE"));
 	assert_non_null(strstr(out, "There are 6 program headers"));
@@ -377,7 +324,7 @@ static void check_tools(uint8_t elf_class)
 		"LOAD           0x00116c 0x20004000 0x30004000 0x02001 0x03000 RW  0x1"));
 	free(out);
 
-	out = run("eu-readelf -n %s 2>&1", path);
+	out = test_run("eu-readelf -n %s 2>&1", path);
 	assert_clean(out);
 	assert_non_null(strstr(out, "RPROC                 28  PRSTATUS"));
 	assert_non_null(strstr(out, "GDB                    5  <unknown>: 4660"));
@@ -401,15 +348,8 @@ static void test_tools_elf64(void **state)
 
 /* ---- misuse ---- */
 
-static void assert_error(int r, int err, const char *msg)
-{
-	assert_int_equal(r, err);
-	if (!strstr(rpd_error(), msg))
-		fail_msg("error \"%s\" lacks \"%s\"", rpd_error(), msg);
-}
-
 struct writer_fixture {
-	struct mem_sink m;
+	struct test_mem_sink m;
 	struct rpd_sink sink;
 	struct rpd_core_writer *w;
 };
@@ -420,7 +360,7 @@ static int writer_setup(void **state)
 					     .machine = EM_ARM };
 	struct writer_fixture *fx = calloc(1, sizeof(*fx));
 
-	fx->sink = sink_of(&fx->m);
+	fx->sink = test_mem_sink(&fx->m);
 	if (rpd_core_writer_new(&ident, &fx->sink, &fx->w) < 0)
 		return -1;
 	*state = fx;
@@ -447,15 +387,15 @@ static void test_more_than_declared(void **state)
 	assert_int_equal(rpd_core_writer_add_segment(fx->w, &s), 0);
 	assert_int_equal(rpd_core_writer_start(fx->w), 0);
 	assert_int_equal(rpd_core_writer_write(fx->w, buf, 8), 0);
-	assert_error(rpd_core_writer_write(fx->w, buf, 9), -EINVAL,
-		     "core writer: 9 bytes written with 8 of 16 bytes of segment data left");
-	assert_error(rpd_core_writer_write_zeros(fx->w, 9), -EINVAL,
-		     "9 bytes written with 8 of 16");
+	test_assert_error(rpd_core_writer_write(fx->w, buf, 9), -EINVAL,
+			  "core writer: 9 bytes written with 8 of 16 bytes of segment data left");
+	test_assert_error(rpd_core_writer_write_zeros(fx->w, 9), -EINVAL,
+			  "9 bytes written with 8 of 16");
 	/* Nothing went out: the rest still fits. */
 	assert_int_equal(rpd_core_writer_write(fx->w, buf, 8), 0);
 	assert_int_equal(rpd_core_writer_finish(fx->w), 0);
-	assert_error(rpd_core_writer_write(fx->w, buf, 0), -EINVAL,
-		     "segment data written after rpd_core_writer_finish()");
+	test_assert_error(rpd_core_writer_write(fx->w, buf, 0), -EINVAL,
+			  "segment data written after rpd_core_writer_finish()");
 }
 
 static void test_finish_short(void **state)
@@ -470,8 +410,8 @@ static void test_finish_short(void **state)
 	assert_int_equal(rpd_core_writer_add_segment(fx->w, &b), 1);
 	assert_int_equal(rpd_core_writer_start(fx->w), 0);
 	assert_int_equal(rpd_core_writer_write_zeros(fx->w, 1234), 0);
-	assert_error(rpd_core_writer_finish(fx->w), -EIO,
-		     "core writer: 1234 of 5678 bytes of segment data written");
+	test_assert_error(rpd_core_writer_finish(fx->w), -EIO,
+			  "core writer: 1234 of 5678 bytes of segment data written");
 }
 
 static void test_order(void **state)
@@ -479,17 +419,17 @@ static void test_order(void **state)
 	struct writer_fixture *fx = *state;
 	const struct rpd_segment s = { .memsz = 1, .filesz = 1 };
 
-	assert_error(rpd_core_writer_write(fx->w, "x", 1), -EINVAL,
-		     "segment data written before rpd_core_writer_start()");
-	assert_error(rpd_core_writer_finish(fx->w), -EINVAL,
-		     "before rpd_core_writer_start()");
+	test_assert_error(rpd_core_writer_write(fx->w, "x", 1), -EINVAL,
+			  "segment data written before rpd_core_writer_start()");
+	test_assert_error(rpd_core_writer_finish(fx->w), -EINVAL,
+			  "before rpd_core_writer_start()");
 	assert_int_equal(rpd_core_writer_start(fx->w), 0);
-	assert_error(rpd_core_writer_start(fx->w), -EINVAL,
-		     "core writer: already started");
-	assert_error(rpd_core_writer_add_note(fx->w, "X", 1, "", 0), -EINVAL,
-		     "core writer: note added after rpd_core_writer_start()");
-	assert_error(rpd_core_writer_add_segment(fx->w, &s), -EINVAL,
-		     "core writer: segment added after rpd_core_writer_start()");
+	test_assert_error(rpd_core_writer_start(fx->w), -EINVAL,
+			  "core writer: already started");
+	test_assert_error(rpd_core_writer_add_note(fx->w, "X", 1, "", 0), -EINVAL,
+			  "core writer: note added after rpd_core_writer_start()");
+	test_assert_error(rpd_core_writer_add_segment(fx->w, &s), -EINVAL,
+			  "core writer: segment added after rpd_core_writer_start()");
 	/* No segment: an empty core is still a complete one. */
 	assert_int_equal(rpd_core_writer_finish(fx->w), 0);
 	assert_int_equal(fx->m.len, 52 + 32);
@@ -501,10 +441,10 @@ static void test_bad_segments(void **state)
 	const struct rpd_segment big = { .vaddr = 0x100000000, .memsz = 1 };
 	const struct rpd_segment fat = { .memsz = 0x10, .filesz = 0x11 };
 
-	assert_error(rpd_core_writer_add_segment(fx->w, &big), -EINVAL,
-		     "segment 0: vaddr 0x100000000, paddr 0x0 or size 0x1 does not fit ELF32");
-	assert_error(rpd_core_writer_add_segment(fx->w, &fat), -EINVAL,
-		     "segment 0: file size 0x11 exceeds memory size 0x10");
+	test_assert_error(rpd_core_writer_add_segment(fx->w, &big), -EINVAL,
+			  "segment 0: vaddr 0x100000000, paddr 0x0 or size 0x1 does not fit ELF32");
+	test_assert_error(rpd_core_writer_add_segment(fx->w, &fat), -EINVAL,
+			  "segment 0: file size 0x11 exceeds memory size 0x10");
 }
 
 static void test_overlap_refused(void **state)
@@ -519,8 +459,8 @@ static void test_overlap_refused(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(s); i++)
 		assert_int_equal(rpd_core_writer_add_segment(fx->w, &s[i]),
 				 (int)i);
-	assert_error(rpd_core_writer_start(fx->w), -EINVAL,
-		     "core writer: segments 0 and 2 overlap at 0x20000800");
+	test_assert_error(rpd_core_writer_start(fx->w), -EINVAL,
+			  "core writer: segments 0x20000000+0x1000 and 0x20000800+0x1000 overlap");
 	assert_int_equal(fx->m.len, 0);
 }
 
@@ -530,8 +470,8 @@ static void test_wrap_refused(void **state)
 	const struct rpd_segment s = { .vaddr = 0xfffff000, .memsz = 0x1001 };
 
 	assert_int_equal(rpd_core_writer_add_segment(fx->w, &s), 0);
-	assert_error(rpd_core_writer_start(fx->w), -EINVAL,
-		     "segment 0: 0xfffff000 + 0x1001 wraps around the address space");
+	test_assert_error(rpd_core_writer_start(fx->w), -EINVAL,
+			  "segment 0: 0xfffff000 + 0x1001 wraps around the address space");
 }
 
 static void test_elf32_file_limit(void **state)
@@ -542,8 +482,8 @@ static void test_elf32_file_limit(void **state)
 				       .filesz = 0xffffffc0 };
 
 	assert_int_equal(rpd_core_writer_add_segment(fx->w, &a), 0);
-	assert_error(rpd_core_writer_start(fx->w), -EINVAL,
-		     "core writer: a core of 0x74 + 0xffffffc0 bytes does not fit ELF32");
+	test_assert_error(rpd_core_writer_start(fx->w), -EINVAL,
+			  "core writer: a core of 0x74 + 0xffffffc0 bytes does not fit ELF32");
 }
 
 static void test_note_limit(void **state)
@@ -551,9 +491,9 @@ static void test_note_limit(void **state)
 	struct writer_fixture *fx = *state;
 	uint8_t *big = calloc(1, RPD_NOTE_DESC_MAX);
 
-	assert_error(rpd_core_writer_add_note(fx->w, "RPROC", 3, big,
+	test_assert_error(rpd_core_writer_add_note(fx->w, "RPROC", 3, big,
 					      RPD_NOTE_DESC_MAX),
-		     -EINVAL, "RPROC note type 0x3: descriptor of 16777216 bytes exceeds the limit of 16777215");
+			  -EINVAL, "RPROC note type 0x3: descriptor of 16777216 bytes exceeds the limit of 16777215");
 	assert_int_equal(rpd_core_writer_add_note(fx->w, "RPROC", 3, big,
 						  RPD_NOTE_DESC_MAX - 1),
 			 0);
@@ -577,8 +517,8 @@ static void test_bad_note_refused(void **state)
 						  prstatus, sizeof(prstatus)),
 			 0);
 	assert_int_equal(rpd_core_writer_add_segment(fx->w, &s), 0);
-	assert_error(rpd_core_writer_start(fx->w), -EINVAL,
-		     "core writer: note 1: RPROC segment map note: entry 0 names segment 1 of 1");
+	test_assert_error(rpd_core_writer_start(fx->w), -EINVAL,
+			  "core writer: note 1: RPROC segment map note: entry 0 names segment 1 of 1");
 	assert_int_equal(fx->m.len, 0);
 }
 
@@ -590,8 +530,8 @@ static void test_bad_prstatus_refused(void **state)
 	assert_int_equal(rpd_core_writer_add_note(fx->w, "CORE", NT_PRSTATUS,
 						  prstatus, sizeof(prstatus)),
 			 0);
-	assert_error(rpd_core_writer_start(fx->w), -EINVAL,
-		     "core writer: note 0: CORE NT_PRSTATUS note: 147 bytes, ARM needs 148");
+	test_assert_error(rpd_core_writer_start(fx->w), -EINVAL,
+			  "core writer: note 0: CORE NT_PRSTATUS note: 147 bytes, ARM needs 148");
 }
 
 /* 65534 program headers: the PT_NOTE and 65533 PT_LOADs, and no more. */
@@ -604,8 +544,8 @@ static void test_segment_limit(void **state)
 	for (s.vaddr = 0; s.vaddr < 65533; s.vaddr++)
 		assert_int_equal(rpd_core_writer_add_segment(fx->w, &s),
 				 (int)s.vaddr);
-	assert_error(rpd_core_writer_add_segment(fx->w, &s), -EINVAL,
-		     "core writer: more than 65533 segments");
+	test_assert_error(rpd_core_writer_add_segment(fx->w, &s), -EINVAL,
+			  "core writer: more than 65533 segments");
 	assert_int_equal(rpd_core_writer_start(fx->w), 0);
 	assert_int_equal(rpd_core_writer_finish(fx->w), 0);
 	assert_int_equal(rpd_core_open_mem(fx->m.buf, fx->m.len, &core), 0);
@@ -621,28 +561,28 @@ static void test_sink_failure(void **state)
 
 	assert_int_equal(rpd_core_writer_add_segment(fx->w, &s), 0);
 	fx->m.fail_with = -ENOSPC;
-	assert_error(rpd_core_writer_start(fx->w), -ENOSPC,
-		     "core writer: writing output: No space left on device");
+	test_assert_error(rpd_core_writer_start(fx->w), -ENOSPC,
+			  "core writer: writing output: No space left on device");
 	fx->m.fail_with = 0;
-	assert_error(rpd_core_writer_write(fx->w, "abcd", 4), -EIO,
-		     "core writer: an earlier write failed");
-	assert_error(rpd_core_writer_finish(fx->w), -EIO,
-		     "an earlier write failed");
+	test_assert_error(rpd_core_writer_write(fx->w, "abcd", 4), -EIO,
+			  "core writer: an earlier write failed");
+	test_assert_error(rpd_core_writer_finish(fx->w), -EIO,
+			  "an earlier write failed");
 }
 
 static void test_bad_ident(void **state)
 {
 	struct rpd_elf_ident ident = { .elf_class = 3 };
-	struct mem_sink m = { 0 };
-	struct rpd_sink sink = sink_of(&m);
+	struct test_mem_sink m = { 0 };
+	struct rpd_sink sink = test_mem_sink(&m);
 	struct rpd_core_writer *w;
 
-	assert_error(rpd_core_writer_new(&ident, &sink, &w), -EINVAL,
-		     "core writer: unknown ELF class 3");
+	test_assert_error(rpd_core_writer_new(&ident, &sink, &w), -EINVAL,
+			  "core writer: unknown ELF class 3");
 	ident = (struct rpd_elf_ident){ .elf_class = ELFCLASS32,
 					.entry = 0x100000000 };
-	assert_error(rpd_core_writer_new(&ident, &sink, &w), -EINVAL,
-		     "entry point 0x100000000 does not fit ELF32");
+	test_assert_error(rpd_core_writer_new(&ident, &sink, &w), -EINVAL,
+			  "entry point 0x100000000 does not fit ELF32");
 }
 
 #define WRITER_TEST(f) \

@@ -124,45 +124,9 @@ static struct {
 
 /* ---- binutils as the reference ---------------------------------------- */
 
-/* Runs a shell command and returns its standard output, or NULL. */
-static char *capture(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static char *capture(const char *fmt, ...)
-{
-	char cmd[4096], *out = NULL;
-	size_t len = 0;
-	va_list ap;
-	FILE *p;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	if (!p)
-		return NULL;
-	for (;;) {
-		char buf[4096];
-		size_t n = fread(buf, 1, sizeof(buf), p);
-
-		if (!n)
-			break;
-		out = realloc(out, len + n + 1);
-		assert_non_null(out);
-		memcpy(out + len, buf, n);
-		len += n;
-		out[len] = '\0';
-	}
-	if (pclose(p) != 0) {
-		free(out);
-		return NULL;
-	}
-	return out ? out : strdup("");
-}
-
 static int build(const char *out, const char *defines)
 {
-	char *log = capture(
+	char *log = test_capture(
 		"cd %s && arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -O1 -g "
 		"-nostdlib -ffreestanding -Wl,--build-id=sha1 -T fw.ld %s "
 		"-o %s fw_main.c fw_other.c 2>&1",
@@ -176,7 +140,7 @@ static int build(const char *out, const char *defines)
 
 static int setup(void **state)
 {
-	char *version = capture("arm-none-eabi-gcc --version 2>&1");
+	char *version = test_capture("arm-none-eabi-gcc --version 2>&1");
 
 	if (!version) {
 		fprintf(stderr,
@@ -218,7 +182,7 @@ static int teardown(void **state)
 static uint64_t elf_symbol(const char *path, const char *name, bool global,
 			   uint64_t *size)
 {
-	char *out = capture("arm-none-eabi-readelf -sW %s", path);
+	char *out = test_capture("arm-none-eabi-readelf -sW %s", path);
 	unsigned long long value = 0, sz = 0;
 	bool found = false;
 
@@ -244,7 +208,7 @@ static uint64_t elf_symbol(const char *path, const char *name, bool global,
 /* The file offset and size of a section, as readelf prints them. */
 static void readelf_section(const char *name, uint64_t *off, uint64_t *size)
 {
-	char *out = capture("arm-none-eabi-readelf -SW %s", t.fw);
+	char *out = test_capture("arm-none-eabi-readelf -SW %s", t.fw);
 	bool found = false;
 
 	assert_non_null(out);
@@ -281,7 +245,7 @@ static void test_ident_and_segments(void **state)
 			 elf_symbol(t.fw, "reset", true, NULL));
 
 	/* Every LOAD readelf shows, in order, field by field. */
-	out = capture("arm-none-eabi-readelf -lW %s", t.fw);
+	out = test_capture("arm-none-eabi-readelf -lW %s", t.fw);
 	assert_non_null(out);
 	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
 		unsigned long long off, va, pa, fsz, msz;
@@ -316,7 +280,7 @@ static void test_build_id(void **state)
 	const uint8_t *id;
 	size_t len;
 
-	out = capture("arm-none-eabi-readelf -n %s", t.fw);
+	out = test_capture("arm-none-eabi-readelf -n %s", t.fw);
 	assert_non_null(out);
 	hex = strstr(out, "Build ID: ");
 	assert_non_null(hex);
@@ -439,9 +403,9 @@ static void test_elf64(void **state)
 	char *path, *log;
 
 	free(test_write_file(t.dir, "fw64.c", fw64_c, strlen(fw64_c)));
-	log = capture("cd %s && cc -O1 -nostdlib -static -no-pie -Wl,-e,reset "
-		      "-Wl,--build-id=sha1 -o fw64.elf fw64.c 2>&1",
-		      t.dir);
+	log = test_capture("cd %s && cc -O1 -nostdlib -static -no-pie -Wl,-e,reset "
+			   "-Wl,--build-id=sha1 -o fw64.elf fw64.c 2>&1",
+			   t.dir);
 	if (!log)
 		fail_msg("cannot build an ELF64 firmware with the host cc");
 	free(log);
@@ -496,11 +460,9 @@ static void expect_open_error(const uint8_t *image, size_t size, int err,
 {
 	struct rpd_firmware *fw = NULL;
 
-	assert_int_equal(rpd_firmware_open_mem(image, size, "fw.elf", &fw),
-			 err);
+	test_assert_error(rpd_firmware_open_mem(image, size, "fw.elf", &fw),
+			  err, message);
 	assert_null(fw);
-	if (!strstr(rpd_error(), message))
-		fail_msg("error \"%s\" lacks \"%s\"", rpd_error(), message);
 }
 
 /* Offset of program header i of the (ELF32) image. */

@@ -232,31 +232,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Output and exit status of a shell command. */
-static char *run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *run(const char *fmt, ...)
-{
-	char *cmd, *out = NULL;
-	size_t len = 0;
-	va_list ap;
-	FILE *f, *mem = open_memstream(&out, &len);
-	char buf[4096];
-	size_t n;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&cmd, fmt, ap) >= 0);
-	va_end(ap);
-	f = popen(cmd, "r");
-	assert_non_null(f);
-	while ((n = fread(buf, 1, sizeof(buf), f)))
-		fwrite(buf, 1, n, mem);
-	assert_int_equal(pclose(f), 0);
-	fclose(mem);
-	free(cmd);
-	return out;
-}
-
 static void assert_contains(const char *text, const char *what)
 {
 	if (!strstr(text, what))
@@ -266,7 +241,7 @@ static void assert_contains(const char *text, const char *what)
 static void test_readelf_decodes(void **state)
 {
 	struct fixture *fx = *state;
-	char *out = run("readelf -n %s 2>&1", fx->core);
+	char *out = test_run("readelf -n %s 2>&1", fx->core);
 
 	assert_contains(out, "NT_PRSTATUS (prstatus structure)");
 	assert_contains(out, "NT_PRPSINFO (prpsinfo structure)");
@@ -278,7 +253,7 @@ static void test_readelf_decodes(void **state)
 static void test_eu_readelf_decodes(void **state)
 {
 	struct fixture *fx = *state;
-	char *out = run("eu-readelf -n %s 2>&1", fx->core);
+	char *out = test_run("eu-readelf -n %s 2>&1", fx->core);
 
 	assert_contains(out, "CORE                 148  PRSTATUS");
 	assert_contains(out, "info.si_signo: 11");
@@ -307,9 +282,9 @@ static void test_gdb_takes_m_profile(void **state)
 
 	if (system("command -v gdb-multiarch >/dev/null 2>&1"))
 		skip();
-	out = run("gdb-multiarch -nx -batch -ex 'core-file %s' "
-		  "-ex 'info registers' -ex 'x/4xb 0x20001fc0' 2>&1",
-		  fx->core);
+	out = test_run("gdb-multiarch -nx -batch -ex 'core-file %s' "
+		       "-ex 'info registers' -ex 'x/4xb 0x20001fc0' 2>&1",
+		       fx->core);
 	assert_contains(out, "xpsr           0x61000003");
 	assert_null(strstr(out, "cpsr"));
 	assert_contains(out, "pc             0x4d4");

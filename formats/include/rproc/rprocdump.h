@@ -155,6 +155,18 @@ uint64_t rpd_devcd_data_offset(const struct rpd_devcd *dump);
 /* Memory at device address da; -ENOENT if not dumped, -ENODATA if cut. */
 int rpd_devcd_read(const struct rpd_devcd *dump, uint64_t da, void *buf,
 		   size_t len);
+/* Random access to bytes that are not a plain file (a compressed spool). */
+struct rpd_reader {
+	/* Reads up to len bytes at off: the count (0 at the end) or -errno. */
+	ssize_t (*pread)(void *ctx, void *buf, size_t len, uint64_t off);
+	void *ctx;
+	uint64_t size;		/* bytes available */
+};
+
+/* As rpd_devcd_open, from a reader that must outlive the object. */
+int rpd_devcd_open_reader(const struct rpd_reader *src, const char *name,
+			  struct rpd_devcd **out);
+
 /* Patched layout: a value of the RPROC info note ("name", "firmware",
  * "build_id", "crash_type", ...), or NULL. */
 const char *rpd_devcd_info(const struct rpd_devcd *dump, const char *key);
@@ -311,6 +323,10 @@ ssize_t rpd_gz_reader_pread(struct rpd_gz_reader *r, void *buf, size_t len,
 			    uint64_t off);
 /* Total inflated size; walks every member header the first time. */
 int rpd_gz_reader_size(struct rpd_gz_reader *r, uint64_t *size);
+/* A struct rpd_reader over the inflated bytes (walks all member headers
+ * once for the size). A container without its end-of-file member (cut
+ * short) serves the bytes of its complete members. */
+int rpd_gz_reader_as_reader(struct rpd_gz_reader *r, struct rpd_reader *out);
 /* True if the fd starts with the gzip magic. */
 bool rpd_gz_detect(int fd);
 
