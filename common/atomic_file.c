@@ -34,10 +34,12 @@ static int open_tmp(struct atomic_file *f, mode_t mode)
 		if (f->fd >= 0)
 			return 0;
 		if (errno != EEXIST)
-			return rpd_fail(-errno, "%s: cannot create temporary file: %m",
+			return rpd_fail(-errno,
+					"%s: cannot create temporary file: %m",
 					f->name);
 	}
-	return rpd_fail(-EEXIST, "%s: cannot find a free temporary name", f->name);
+	return rpd_fail(-EEXIST, "%s: cannot find a free temporary name",
+			f->name);
 }
 
 int atomic_file_openat(int dir_fd, const char *name, mode_t mode,

@@ -19,7 +19,8 @@ static char *joined(const char *root, const char *dir)
 {
 	char *s;
 
-	if (asprintf(&s, "%s%s", root && strcmp(root, "/") ? root : "", dir) < 0)
+	if (asprintf(&s, "%s%s", root && strcmp(root, "/") ? root : "", dir) <
+	    0)
 		return NULL;
 	return s;
 }
@@ -119,7 +120,8 @@ int firmware_find(const char *root, const char *const *extra, const char *name,
 
 	*out = NULL;
 	if (!name_is_safe(name))
-		return rpd_fail(-EINVAL, "firmware name '%s' is not a relative path",
+		return rpd_fail(-EINVAL,
+				"firmware name '%s' is not a relative path",
 				name);
 	tried_list = open_memstream(&tried, &tried_len);
 	if (!tried_list)
@@ -146,6 +148,7 @@ int firmware_find(const char *root, const char *const *extra, const char *name,
 	if (r == -ENOMEM)
 		return rpd_fail(r, "out of memory");
 	if (r < 0)
-		return rpd_fail(r, "firmware '%s' not found in %s", name, tried);
+		return rpd_fail(r, "firmware '%s' not found in %s", name,
+				tried);
 	return 0;
 }

@@ -27,13 +27,13 @@ static void log_line(int priority, const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
-#define DEFINE_LOG(fn, priority)                  \
-	void fn(const char *fmt, ...)             \
-	{                                         \
-		va_list ap;                       \
-		va_start(ap, fmt);                \
-		log_line(priority, fmt, ap);      \
-		va_end(ap);                       \
+#define DEFINE_LOG(fn, priority)             \
+	void fn(const char *fmt, ...)        \
+	{                                    \
+		va_list ap;                  \
+		va_start(ap, fmt);           \
+		log_line(priority, fmt, ap); \
+		va_end(ap);                  \
 	}
 
 DEFINE_LOG(log_error, 3)

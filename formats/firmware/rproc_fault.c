@@ -13,30 +13,30 @@
 #include "rproc_fault.h"
 
 /* System control block registers (ARMv7-M ARM, B3.2). */
-#define SCB_CCR		(*(volatile uint32_t *)0xe000ed14u)
-#define SCB_SHCSR	(*(volatile uint32_t *)0xe000ed24u)
-#define SCB_CFSR	(*(volatile uint32_t *)0xe000ed28u)
-#define SCB_HFSR	(*(volatile uint32_t *)0xe000ed2cu)
-#define SCB_MMFAR	(*(volatile uint32_t *)0xe000ed34u)
-#define SCB_BFAR	(*(volatile uint32_t *)0xe000ed38u)
+#define SCB_CCR (*(volatile uint32_t *)0xe000ed14u)
+#define SCB_SHCSR (*(volatile uint32_t *)0xe000ed24u)
+#define SCB_CFSR (*(volatile uint32_t *)0xe000ed28u)
+#define SCB_HFSR (*(volatile uint32_t *)0xe000ed2cu)
+#define SCB_MMFAR (*(volatile uint32_t *)0xe000ed34u)
+#define SCB_BFAR (*(volatile uint32_t *)0xe000ed38u)
 
-#define CCR_DIV_0_TRP		(1u << 4)
-#define SHCSR_MEMFAULTENA	(1u << 16)
-#define SHCSR_BUSFAULTENA	(1u << 17)
-#define SHCSR_USGFAULTENA	(1u << 18)
+#define CCR_DIV_0_TRP (1u << 4)
+#define SHCSR_MEMFAULTENA (1u << 16)
+#define SHCSR_BUSFAULTENA (1u << 17)
+#define SHCSR_USGFAULTENA (1u << 18)
 
-#define CFSR_MMFSR_MASK		0x000000ffu
-#define CFSR_BFSR_MASK		0x0000ff00u
-#define CFSR_UFSR_MASK		0xffff0000u
-#define CFSR_MSTKERR		(1u << 4)	/* MemManage on stacking */
-#define CFSR_STKERR		(1u << 12)	/* BusFault on stacking */
+#define CFSR_MMFSR_MASK 0x000000ffu
+#define CFSR_BFSR_MASK 0x0000ff00u
+#define CFSR_UFSR_MASK 0xffff0000u
+#define CFSR_MSTKERR (1u << 4) /* MemManage on stacking */
+#define CFSR_STKERR (1u << 12) /* BusFault on stacking */
 
-#define EXC_RETURN_SPSEL	(1u << 2)	/* frame is on the PSP */
-#define EXC_RETURN_FTYPE	(1u << 4)	/* 0: extended (FP) frame */
-#define XPSR_STKALIGN		(1u << 9)	/* 4 bytes of alignment padding */
+#define EXC_RETURN_SPSEL (1u << 2) /* frame is on the PSP */
+#define EXC_RETURN_FTYPE (1u << 4) /* 0: extended (FP) frame */
+#define XPSR_STKALIGN (1u << 9)	   /* 4 bytes of alignment padding */
 
-#define FRAME_BASIC_SIZE	0x20u	/* r0-r3, r12, lr, pc, xpsr */
-#define FRAME_FP_EXTRA		0x48u	/* s0-s15, fpscr, reserved */
+#define FRAME_BASIC_SIZE 0x20u /* r0-r3, r12, lr, pc, xpsr */
+#define FRAME_FP_EXTRA 0x48u   /* s0-s15, fpscr, reserved */
 
 enum {
 	EXC_NMI = 2,
@@ -50,7 +50,8 @@ enum {
 /* rproc_fault_entry.S stores r4-r11 here without the C struct at hand. */
 #define RPROC_CRASH_R4_OFFSET 0x28
 _Static_assert(offsetof(struct rproc_crash_record, regs.r[4]) ==
-	       RPROC_CRASH_R4_OFFSET, "rproc_fault_entry.S r4 offset");
+		       RPROC_CRASH_R4_OFFSET,
+	       "rproc_fault_entry.S r4 offset");
 
 struct rproc_crash_record rproc_crash_record;
 
@@ -249,7 +250,7 @@ void rproc_crash_capture(uint32_t msp, uint32_t psp, uint32_t exc_return)
 			      exc_return);
 		flags |= RPROC_CRASH_F_FRAME_VALID;
 	} else {
-		regs->sp = frame;	/* where the frame should have been */
+		regs->sp = frame; /* where the frame should have been */
 	}
 	if (!(exc_return & EXC_RETURN_FTYPE))
 		flags |= RPROC_CRASH_F_FP_FRAME;

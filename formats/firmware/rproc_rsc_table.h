@@ -32,7 +32,7 @@ struct rproc_resource_table {
 } __attribute__((packed));
 
 struct rproc_rsc_carveout {
-	uint32_t type;		/* RPROC_RSC_CARVEOUT */
+	uint32_t type; /* RPROC_RSC_CARVEOUT */
 	uint32_t da;
 	uint32_t pa;
 	uint32_t len;
@@ -42,7 +42,7 @@ struct rproc_rsc_carveout {
 } __attribute__((packed));
 
 struct rproc_rsc_trace {
-	uint32_t type;		/* RPROC_RSC_TRACE */
+	uint32_t type; /* RPROC_RSC_TRACE */
 	uint32_t da;
 	uint32_t len;
 	uint32_t reserved;
@@ -51,7 +51,7 @@ struct rproc_rsc_trace {
 
 /* The vendor entry naming the crash record, with its type word. */
 struct rproc_rsc_crash_record_entry {
-	uint32_t type;		/* RPROC_RSC_CRASH_RECORD */
+	uint32_t type; /* RPROC_RSC_CRASH_RECORD */
 	struct rproc_rsc_crash_record rec;
 } __attribute__((packed));
 

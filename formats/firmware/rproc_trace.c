@@ -183,7 +183,7 @@ static void line_format(struct line *l, const char *fmt, va_list ap)
 				    16, 0, 0, 8, '0');
 			break;
 		case '\0':
-			return;		/* a lone '%' ends the format */
+			return; /* a lone '%' ends the format */
 		default:
 			/* "%%" and unknown conversions print themselves. */
 			line_putc(l, *fmt);

@@ -36,11 +36,10 @@
  *	rproc_trace_init(&fw_trace.buf, 2048);
  * The RSC_TRACE entry then names &fw_trace with len sizeof(fw_trace).
  */
-#define RPROC_TRACE_BUFFER_TYPE(tag, data_size)			\
-	union tag {							\
-		struct rproc_trace_buffer buf;				\
-		uint8_t bytes[sizeof(struct rproc_trace_buffer) +	\
-			      (data_size)];				\
+#define RPROC_TRACE_BUFFER_TYPE(tag, data_size)                                 \
+	union tag {                                                             \
+		struct rproc_trace_buffer buf;                                  \
+		uint8_t bytes[sizeof(struct rproc_trace_buffer) + (data_size)]; \
 	}
 
 /**

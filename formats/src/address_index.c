@@ -49,24 +49,26 @@ int rpd_address_index_finish(struct rpd_address_index *idx, const char *what)
 	const struct rpd_range *r = idx->ranges;
 
 	if (!idx->n)
-		return 0;	/* qsort() must not see the NULL array */
+		return 0; /* qsort() must not see the NULL array */
 	for (size_t i = 0; i < idx->n; i++)
 		if (r[i].len - 1 > UINT64_MAX - r[i].start)
-			return rpd_fail(-EINVAL,
-					"%s 0x%llx+0x%llx wraps around the address space",
-					what, (unsigned long long)r[i].start,
-					(unsigned long long)r[i].len);
+			return rpd_fail(
+				-EINVAL,
+				"%s 0x%llx+0x%llx wraps around the address space",
+				what, (unsigned long long)r[i].start,
+				(unsigned long long)r[i].len);
 	qsort(idx->ranges, idx->n, sizeof(*idx->ranges), range_compare);
 
 	/* Sorted and non-empty: only neighbours can be the first overlap. */
 	for (size_t i = 1; i < idx->n; i++)
 		if (r[i].start - r[i - 1].start < r[i - 1].len)
-			return rpd_fail(-EINVAL,
-					"%s 0x%llx+0x%llx and 0x%llx+0x%llx overlap",
-					what, (unsigned long long)r[i - 1].start,
-					(unsigned long long)r[i - 1].len,
-					(unsigned long long)r[i].start,
-					(unsigned long long)r[i].len);
+			return rpd_fail(
+				-EINVAL,
+				"%s 0x%llx+0x%llx and 0x%llx+0x%llx overlap",
+				what, (unsigned long long)r[i - 1].start,
+				(unsigned long long)r[i - 1].len,
+				(unsigned long long)r[i].start,
+				(unsigned long long)r[i].len);
 	return 0;
 }
 

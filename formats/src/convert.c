@@ -38,7 +38,7 @@ struct conversion {
 	uint8_t crash_raw[RPROC_CRASH_RECORD_SIZE];
 	char registers_source[160]; /* why there are (no) registers */
 	bool have_crash;
-	uint16_t machine;	    /* of the core */
+	uint16_t machine; /* of the core */
 };
 
 /* ---- key=value info note ---- */
@@ -156,7 +156,8 @@ static int add_register_notes(struct rpd_core_writer *w,
 {
 	const struct rpd_convert_info *info = c->info;
 	struct rpd_arm_regs ctx[2];
-	uint8_t prstatus[RPD_ARM_PRSTATUS_SIZE], prpsinfo[RPD_ARM_PRPSINFO_SIZE];
+	uint8_t prstatus[RPD_ARM_PRSTATUS_SIZE],
+		prpsinfo[RPD_ARM_PRPSINFO_SIZE];
 	char psargs[96];
 	size_t n;
 	int r;
@@ -178,11 +179,12 @@ static int add_register_notes(struct rpd_core_writer *w,
 		snprintf(psargs, sizeof(psargs), "%s %s",
 			 info->rproc_name ? info->rproc_name : "remoteproc",
 			 info->firmware_name ? info->firmware_name : "");
-		rpd_note_arm_prpsinfo(prpsinfo,
-				      base_name(info->firmware_name ?
-							info->firmware_name :
-							rpd_firmware_path(c->fw)),
-				      psargs, 1);
+		rpd_note_arm_prpsinfo(
+			prpsinfo,
+			base_name(info->firmware_name ?
+					  info->firmware_name :
+					  rpd_firmware_path(c->fw)),
+			psargs, 1);
 		r = rpd_core_writer_add_note(w, "CORE", NT_PRPSINFO, prpsinfo,
 					     sizeof(prpsinfo));
 		if (r < 0)
@@ -193,9 +195,9 @@ static int add_register_notes(struct rpd_core_writer *w,
 		return 0;
 	/* Without it GDB cannot step through an exception frame when the
 	 * firmware lacks .ARM.attributes. */
-	return rpd_core_writer_add_note(w, "GDB", NT_GDB_TDESC,
-					rpd_note_tdesc_arm_m_profile(),
-					strlen(rpd_note_tdesc_arm_m_profile()) + 1);
+	return rpd_core_writer_add_note(
+		w, "GDB", NT_GDB_TDESC, rpd_note_tdesc_arm_m_profile(),
+		strlen(rpd_note_tdesc_arm_m_profile()) + 1);
 }
 
 /* A value from the caller, else from the patched dump's own notes. */
@@ -231,13 +233,15 @@ static int add_info_note(struct rpd_core_writer *w, const struct conversion *c)
 	if ((v = info_value(c, info->crash_type, "crash_type")))
 		info_add(&in, "crash_type", "%s", v);
 	if (info->crash_time)
-		info_add(&in, "crash_time", "%lld", (long long)info->crash_time);
+		info_add(&in, "crash_time", "%lld",
+			 (long long)info->crash_time);
 	else if ((v = rpd_devcd_info(c->dump, "crash_time")))
 		info_add(&in, "crash_time", "%s", v);
 	if ((v = info_value(c, info->kernel_release, "kernel")))
 		info_add(&in, "kernel", "%s", v);
 	info_add(&in, "collector", "%s",
-		 info->collector ? info->collector : "librprocdump " RPD_VERSION);
+		 info->collector ? info->collector :
+				   "librprocdump " RPD_VERSION);
 	info_add(&in, "layout", "%s",
 		 rpd_devcd_layout(c->dump) == RPD_DEVCD_PATCHED ? "patched" :
 								  "mainline");
@@ -303,7 +307,8 @@ static int add_trace_note(struct rpd_core_writer *w, const struct conversion *c)
 					n * RPD_TRACE_ENTRY_SIZE);
 }
 
-static int add_segmap_note(struct rpd_core_writer *w, const struct conversion *c)
+static int add_segmap_note(struct rpd_core_writer *w,
+			   const struct conversion *c)
 {
 	const struct rpd_segment_plan *plan = &c->plan;
 	_cleanup_free_ uint8_t *desc = NULL;
@@ -382,7 +387,6 @@ static int copy_segments(struct rpd_core_writer *w, const struct conversion *c)
 
 /* ---- the conversion ---- */
 
-
 static int core_ident(const struct conversion *c, struct rpd_elf_ident *ident)
 {
 	const struct rpd_elf_ident *d = rpd_devcd_ident(c->dump);
@@ -395,9 +399,10 @@ static int core_ident(const struct conversion *c, struct rpd_elf_ident *ident)
 
 		if (s->vaddr > UINT32_MAX || s->paddr > UINT32_MAX ||
 		    s->memsz > UINT32_MAX - s->vaddr)
-			return rpd_fail(-ERANGE,
-					"segment at 0x%llx does not fit a 32-bit core",
-					(unsigned long long)s->vaddr);
+			return rpd_fail(
+				-ERANGE,
+				"segment at 0x%llx does not fit a 32-bit core",
+				(unsigned long long)s->vaddr);
 	}
 	return 0;
 }

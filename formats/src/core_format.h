@@ -35,7 +35,7 @@
 /* ---- ELF notes ---- */
 
 #define RPD_NOTE_ALIGN 4
-#define RPD_NOTE_HEADER_SIZE 12		/* namesz, descsz, type */
+#define RPD_NOTE_HEADER_SIZE 12 /* namesz, descsz, type */
 /* A descriptor must be smaller than this: bounds what a hostile core can
  * make a reader allocate or scan. */
 #define RPD_NOTE_DESC_MAX (16u << 20)
@@ -94,19 +94,19 @@ const char *rpd_note_info_lookup(const struct rpd_note *note, const char *key);
 #define RPD_TRACE_NAME_SIZE 32
 
 enum rpd_trace_format {
-	RPD_TRACE_FORMAT_AUTO = 0,		/* unknown: detect from bytes */
-	RPD_TRACE_FORMAT_RTRC = 1,		/* rprocdump trace_buffer.h */
-	RPD_TRACE_FORMAT_TEXT = 2,		/* NUL-terminated text */
-	RPD_TRACE_FORMAT_ST = 3,		/* ST: NUL after newest char */
-	RPD_TRACE_FORMAT_TI_SYSMIN = 4,		/* index in the last 8 bytes */
-	RPD_TRACE_FORMAT_ZEPHYR = 5,		/* Zephyr ram_console */
-	RPD_TRACE_FORMAT_ZEPHYR_HEADER = 6,	/* ram_console with header */
+	RPD_TRACE_FORMAT_AUTO = 0,	    /* unknown: detect from bytes */
+	RPD_TRACE_FORMAT_RTRC = 1,	    /* rprocdump trace_buffer.h */
+	RPD_TRACE_FORMAT_TEXT = 2,	    /* NUL-terminated text */
+	RPD_TRACE_FORMAT_ST = 3,	    /* ST: NUL after newest char */
+	RPD_TRACE_FORMAT_TI_SYSMIN = 4,	    /* index in the last 8 bytes */
+	RPD_TRACE_FORMAT_ZEPHYR = 5,	    /* Zephyr ram_console */
+	RPD_TRACE_FORMAT_ZEPHYR_HEADER = 6, /* ram_console with header */
 };
 
 struct rpd_trace_entry {
 	uint64_t da;
 	uint64_t len;
-	uint32_t format;	/* enum rpd_trace_format; others: unknown */
+	uint32_t format; /* enum rpd_trace_format; others: unknown */
 	char name[RPD_TRACE_NAME_SIZE + 1];
 };
 

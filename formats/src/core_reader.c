@@ -24,13 +24,13 @@
 #include "util.h"
 
 struct rpd_core {
-	char *name;		/* names the core in messages */
+	char *name; /* names the core in messages */
 	struct rpd_elf_ident ident;
-	uint64_t size;		/* of the file, inflated */
+	uint64_t size; /* of the file, inflated */
 
 	/* Where the bytes are: all of them in memory, or a gzip reader. */
 	const uint8_t *data;
-	void *mapping;		/* data, when we mapped it */
+	void *mapping; /* data, when we mapped it */
 	size_t mapping_len;
 	int fd;
 	struct rpd_gz_reader *gz;
@@ -38,10 +38,10 @@ struct rpd_core {
 	uint8_t *copies[3];
 	size_t ncopies;
 
-	struct rpd_segment *segs;	/* PT_LOADs in program header order */
+	struct rpd_segment *segs; /* PT_LOADs in program header order */
 	size_t nsegs;
 	struct rpd_address_index by_vaddr; /* of segs[], by memory */
-	struct rpd_note *notes;		/* of the first PT_NOTE, in order */
+	struct rpd_note *notes;		   /* of the first PT_NOTE, in order */
 	size_t nnotes;
 };
 
@@ -59,16 +59,18 @@ static int check_segment(const struct rpd_segment *s, size_t i,
 	uint64_t max = elf_class == ELFCLASS64 ? UINT64_MAX : UINT32_MAX;
 
 	if (s->filesz > s->memsz)
-		return rpd_fail(-EINVAL,
-				"segment %zu: file size 0x%llx exceeds memory size 0x%llx",
-				i, (unsigned long long)s->filesz,
-				(unsigned long long)s->memsz);
+		return rpd_fail(
+			-EINVAL,
+			"segment %zu: file size 0x%llx exceeds memory size 0x%llx",
+			i, (unsigned long long)s->filesz,
+			(unsigned long long)s->memsz);
 	/* The last byte must be addressable: vaddr + memsz - 1 <= max. */
 	if (s->memsz && (s->vaddr > max || s->memsz - 1 > max - s->vaddr))
-		return rpd_fail(-EINVAL,
-				"segment %zu: 0x%llx + 0x%llx wraps around the address space",
-				i, (unsigned long long)s->vaddr,
-				(unsigned long long)s->memsz);
+		return rpd_fail(
+			-EINVAL,
+			"segment %zu: 0x%llx + 0x%llx wraps around the address space",
+			i, (unsigned long long)s->vaddr,
+			(unsigned long long)s->memsz);
 	return 0;
 }
 
@@ -147,12 +149,13 @@ static int check_ident(struct rpd_core *core, const uint8_t *id)
 	if (memcmp(id, ELFMAG, SELFMAG))
 		return rpd_fail(-EINVAL, "%s: not an ELF file", core->name);
 	if (id[EI_CLASS] != ELFCLASS32 && id[EI_CLASS] != ELFCLASS64)
-		return rpd_fail(-EINVAL, "%s: unknown ELF class %u",
-				core->name, id[EI_CLASS]);
+		return rpd_fail(-EINVAL, "%s: unknown ELF class %u", core->name,
+				id[EI_CLASS]);
 	if (id[EI_DATA] != ELFDATA2LSB)
-		return rpd_fail(-EINVAL,
-				"%s: ELF data encoding %u: only little-endian cores are supported",
-				core->name, id[EI_DATA]);
+		return rpd_fail(
+			-EINVAL,
+			"%s: ELF data encoding %u: only little-endian cores are supported",
+			core->name, id[EI_DATA]);
 	if (id[EI_VERSION] != EV_CURRENT)
 		return rpd_fail(-EINVAL, "%s: unknown ELF version %u",
 				core->name, id[EI_VERSION]);
@@ -193,8 +196,7 @@ static int parse_ehdr(struct rpd_core *core, struct elf_header *eh)
 		return rpd_fail(-EINVAL, "%s: not a core file (e_type %u)",
 				core->name, type);
 	if (get_le32(p + offsetof(Elf32_Ehdr, e_version)) != EV_CURRENT)
-		return rpd_fail(-EINVAL, "%s: unknown e_version %u",
-				core->name,
+		return rpd_fail(-EINVAL, "%s: unknown e_version %u", core->name,
 				get_le32(p + offsetof(Elf32_Ehdr, e_version)));
 	core->ident.machine = get_le16(p + offsetof(Elf32_Ehdr, e_machine));
 	if (is64) {
@@ -218,23 +220,25 @@ static int parse_ehdr(struct rpd_core *core, struct elf_header *eh)
 	if (!eh->phnum)
 		return rpd_fail(-EINVAL, "%s: no program headers", core->name);
 	if (eh->phnum == PN_XNUM)
-		return rpd_fail(-EINVAL,
-				"%s: extended program header numbering (PN_XNUM) is not supported",
-				core->name);
+		return rpd_fail(
+			-EINVAL,
+			"%s: extended program header numbering (PN_XNUM) is not supported",
+			core->name);
 	if (!range_within(eh->phoff, (uint64_t)eh->phnum * phentsize,
 			  core->size))
-		return rpd_fail(-EINVAL,
-				"%s: program headers at 0x%llx + 0x%llx exceed file size 0x%llx",
-				core->name, (unsigned long long)eh->phoff,
-				(unsigned long long)eh->phnum * phentsize,
-				(unsigned long long)core->size);
+		return rpd_fail(
+			-EINVAL,
+			"%s: program headers at 0x%llx + 0x%llx exceed file size 0x%llx",
+			core->name, (unsigned long long)eh->phoff,
+			(unsigned long long)eh->phnum * phentsize,
+			(unsigned long long)core->size);
 	return 0;
 }
 
 static void parse_phdr(uint8_t elf_class, const uint8_t *p, uint32_t *type,
 		       struct rpd_segment *s)
 {
-	*type = get_le32(p);	/* p_type leads in both classes */
+	*type = get_le32(p); /* p_type leads in both classes */
 	if (elf_class == ELFCLASS64) {
 		s->flags = get_le32(p + offsetof(Elf64_Phdr, p_flags));
 		s->offset = get_le64(p + offsetof(Elf64_Phdr, p_offset));
@@ -257,16 +261,18 @@ static int check_note_segment(struct rpd_core *core,
 			      struct note_segment *notes)
 {
 	if (!range_within(s->offset, s->filesz, core->size))
-		return rpd_fail(-EINVAL,
-				"%s: note segment: offset 0x%llx + size 0x%llx exceeds file size 0x%llx",
-				core->name, (unsigned long long)s->offset,
-				(unsigned long long)s->filesz,
-				(unsigned long long)core->size);
+		return rpd_fail(
+			-EINVAL,
+			"%s: note segment: offset 0x%llx + size 0x%llx exceeds file size 0x%llx",
+			core->name, (unsigned long long)s->offset,
+			(unsigned long long)s->filesz,
+			(unsigned long long)core->size);
 	if (s->filesz > RPD_CORE_NOTES_MAX)
-		return rpd_fail(-EINVAL,
-				"%s: note segment of 0x%llx bytes exceeds the limit of 0x%x",
-				core->name, (unsigned long long)s->filesz,
-				RPD_CORE_NOTES_MAX);
+		return rpd_fail(
+			-EINVAL,
+			"%s: note segment of 0x%llx bytes exceeds the limit of 0x%x",
+			core->name, (unsigned long long)s->filesz,
+			RPD_CORE_NOTES_MAX);
 	notes->offset = s->offset;
 	notes->size = s->filesz;
 	return 0;
@@ -280,7 +286,8 @@ static int parse_phdrs(struct rpd_core *core, const struct elf_header *eh,
 		       struct note_segment *notes)
 {
 	size_t entsize = core->ident.elf_class == ELFCLASS64 ?
-				 sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+				 sizeof(Elf64_Phdr) :
+				 sizeof(Elf32_Phdr);
 	const uint8_t *table;
 	int r;
 
@@ -299,9 +306,10 @@ static int parse_phdrs(struct rpd_core *core, const struct elf_header *eh,
 			   &s);
 		if (i == 0) {
 			if (type != PT_NOTE)
-				return rpd_fail(-EINVAL,
-						"%s: program header 0 has type 0x%x, not the PT_NOTE a core starts with",
-						core->name, type);
+				return rpd_fail(
+					-EINVAL,
+					"%s: program header 0 has type 0x%x, not the PT_NOTE a core starts with",
+					core->name, type);
 			r = check_note_segment(core, &s, notes);
 			if (r < 0)
 				return r;
@@ -309,12 +317,13 @@ static int parse_phdrs(struct rpd_core *core, const struct elf_header *eh,
 		if (type != PT_LOAD)
 			continue;
 		if (!range_within(s.offset, s.filesz, core->size))
-			return rpd_fail(-EINVAL,
-					"%s: segment %zu: offset 0x%llx + size 0x%llx exceeds file size 0x%llx",
-					core->name, core->nsegs,
-					(unsigned long long)s.offset,
-					(unsigned long long)s.filesz,
-					(unsigned long long)core->size);
+			return rpd_fail(
+				-EINVAL,
+				"%s: segment %zu: offset 0x%llx + size 0x%llx exceeds file size 0x%llx",
+				core->name, core->nsegs,
+				(unsigned long long)s.offset,
+				(unsigned long long)s.filesz,
+				(unsigned long long)core->size);
 		core->segs[core->nsegs++] = s;
 	}
 	return 0;
@@ -599,13 +608,15 @@ int rpd_core_read(const struct rpd_core *core, uint64_t vaddr, void *buf,
 	r = rpd_address_index_read(&core->by_vaddr, vaddr, buf, len,
 				   read_segment, core, &missing);
 	if (r == -EOVERFLOW)
-		return rpd_fail(-EINVAL,
-				"%s: read of %zu bytes at 0x%llx wraps around the address space",
-				core->name, len, (unsigned long long)vaddr);
+		return rpd_fail(
+			-EINVAL,
+			"%s: read of %zu bytes at 0x%llx wraps around the address space",
+			core->name, len, (unsigned long long)vaddr);
 	if (r == -ENOENT)
-		return rpd_fail(-ENOENT,
-				"%s: no data at 0x%llx (reading 0x%zx bytes at 0x%llx)",
-				core->name, (unsigned long long)missing, len,
-				(unsigned long long)vaddr);
+		return rpd_fail(
+			-ENOENT,
+			"%s: no data at 0x%llx (reading 0x%zx bytes at 0x%llx)",
+			core->name, (unsigned long long)missing, len,
+			(unsigned long long)vaddr);
 	return r;
 }

@@ -14,10 +14,10 @@
 #include "util.h"
 
 enum writer_state {
-	WRITER_DECLARING,	/* adding notes and segments */
-	WRITER_DATA,		/* headers out, taking segment data */
+	WRITER_DECLARING, /* adding notes and segments */
+	WRITER_DATA,	  /* headers out, taking segment data */
 	WRITER_FINISHED,
-	WRITER_FAILED,		/* the sink failed: the stream is unusable */
+	WRITER_FAILED, /* the sink failed: the stream is unusable */
 };
 
 struct rpd_core_writer {
@@ -25,14 +25,14 @@ struct rpd_core_writer {
 	struct rpd_sink out;
 	enum writer_state state;
 
-	uint8_t *notes;		/* the encoded note segment */
+	uint8_t *notes; /* the encoded note segment */
 	size_t notes_len, notes_cap;
 
 	struct rpd_segment *segs;
 	size_t nsegs, segs_cap;
 
-	uint64_t data_offset;	/* where segment data starts */
-	uint64_t data_total;	/* sum of p_filesz */
+	uint64_t data_offset; /* where segment data starts */
+	uint64_t data_total;  /* sum of p_filesz */
 	uint64_t data_written;
 };
 
@@ -57,8 +57,8 @@ static uint64_t field_max(const struct rpd_core_writer *w)
 	return w->ident.elf_class == ELFCLASS64 ? UINT64_MAX : UINT32_MAX;
 }
 
-int rpd_core_writer_new(const struct rpd_elf_ident *ident,
-			struct rpd_sink *out, struct rpd_core_writer **wp)
+int rpd_core_writer_new(const struct rpd_elf_ident *ident, struct rpd_sink *out,
+			struct rpd_core_writer **wp)
 {
 	struct rpd_core_writer *w;
 
@@ -66,9 +66,10 @@ int rpd_core_writer_new(const struct rpd_elf_ident *ident,
 		return rpd_fail(-EINVAL, "core writer: unknown ELF class %u",
 				ident->elf_class);
 	if (ident->elf_class == ELFCLASS32 && ident->entry > UINT32_MAX)
-		return rpd_fail(-EINVAL,
-				"core writer: entry point 0x%llx does not fit ELF32",
-				(unsigned long long)ident->entry);
+		return rpd_fail(
+			-EINVAL,
+			"core writer: entry point 0x%llx does not fit ELF32",
+			(unsigned long long)ident->entry);
 	if (!out || !out->write)
 		return rpd_fail(-EINVAL, "core writer: no output sink");
 
@@ -154,14 +155,15 @@ int rpd_core_writer_add_note(struct rpd_core_writer *w, const char *owner,
 	if (r < 0)
 		return r;
 	if (descsz >= RPD_NOTE_DESC_MAX)
-		return rpd_fail(-EINVAL,
-				"core writer: %s note type 0x%x: descriptor of %zu bytes exceeds the limit of %u",
-				owner, type, descsz, RPD_NOTE_DESC_MAX - 1);
-	if (namesz > UINT32_MAX ||
-	    size > RPD_CORE_NOTES_MAX - w->notes_len)
-		return rpd_fail(-EINVAL,
-				"core writer: %s note type 0x%x: notes exceed the limit of %u bytes",
-				owner, type, RPD_CORE_NOTES_MAX);
+		return rpd_fail(
+			-EINVAL,
+			"core writer: %s note type 0x%x: descriptor of %zu bytes exceeds the limit of %u",
+			owner, type, descsz, RPD_NOTE_DESC_MAX - 1);
+	if (namesz > UINT32_MAX || size > RPD_CORE_NOTES_MAX - w->notes_len)
+		return rpd_fail(
+			-EINVAL,
+			"core writer: %s note type 0x%x: notes exceed the limit of %u bytes",
+			owner, type, RPD_CORE_NOTES_MAX);
 	if (reserve((void **)&w->notes, &w->notes_cap, w->notes_len + size, 1))
 		return rpd_fail(-ENOMEM, "core writer: out of memory");
 
@@ -186,20 +188,23 @@ static int check_segment_fits(const struct rpd_core_writer *w,
 	uint64_t max = field_max(w);
 
 	if (seg->vaddr > max || seg->paddr > max || seg->memsz > max)
-		return rpd_fail(-EINVAL,
-				"core writer: segment %zu: vaddr 0x%llx, paddr 0x%llx or size 0x%llx does not fit ELF32",
-				w->nsegs, (unsigned long long)seg->vaddr,
-				(unsigned long long)seg->paddr,
-				(unsigned long long)seg->memsz);
+		return rpd_fail(
+			-EINVAL,
+			"core writer: segment %zu: vaddr 0x%llx, paddr 0x%llx or size 0x%llx does not fit ELF32",
+			w->nsegs, (unsigned long long)seg->vaddr,
+			(unsigned long long)seg->paddr,
+			(unsigned long long)seg->memsz);
 	if (seg->filesz > seg->memsz)
-		return rpd_fail(-EINVAL,
-				"core writer: segment %zu: file size 0x%llx exceeds memory size 0x%llx",
-				w->nsegs, (unsigned long long)seg->filesz,
-				(unsigned long long)seg->memsz);
+		return rpd_fail(
+			-EINVAL,
+			"core writer: segment %zu: file size 0x%llx exceeds memory size 0x%llx",
+			w->nsegs, (unsigned long long)seg->filesz,
+			(unsigned long long)seg->memsz);
 	if (seg->filesz > UINT64_MAX - w->data_total)
-		return rpd_fail(-EINVAL,
-				"core writer: segment %zu: segment data exceeds 2^64 bytes",
-				w->nsegs);
+		return rpd_fail(
+			-EINVAL,
+			"core writer: segment %zu: segment data exceeds 2^64 bytes",
+			w->nsegs);
 	return 0;
 }
 
@@ -221,9 +226,10 @@ int rpd_core_writer_add_segment(struct rpd_core_writer *w,
 	if (r < 0)
 		return r;
 	if (w->nsegs == max_segs)
-		return rpd_fail(-EINVAL,
-				"core writer: more than %zu segments (program headers are limited to %u)",
-				max_segs, RPD_CORE_MAX_PHNUM);
+		return rpd_fail(
+			-EINVAL,
+			"core writer: more than %zu segments (program headers are limited to %u)",
+			max_segs, RPD_CORE_MAX_PHNUM);
 	r = check_segment_fits(w, seg);
 	if (r < 0)
 		return r;
@@ -251,8 +257,8 @@ static void put_ehdr(const struct rpd_core_writer *w, uint8_t *p,
 	put_le32(p + 20, EV_CURRENT);
 	if (is64) {
 		put_le64(p + 24, w->ident.entry);
-		put_le64(p + 32, sizeof(Elf64_Ehdr));	/* e_phoff */
-		put_le64(p + 40, 0);			/* e_shoff */
+		put_le64(p + 32, sizeof(Elf64_Ehdr)); /* e_phoff */
+		put_le64(p + 40, 0);		      /* e_shoff */
 		put_le32(p + 48, w->ident.flags);
 		put_le16(p + 52, sizeof(Elf64_Ehdr));
 		put_le16(p + 54, sizeof(Elf64_Phdr));
@@ -269,8 +275,8 @@ static void put_ehdr(const struct rpd_core_writer *w, uint8_t *p,
 	/* e_shentsize, e_shnum, e_shstrndx stay 0: no section headers. */
 }
 
-static void put_phdr(const struct rpd_core_writer *w, uint8_t *p,
-		     uint32_t type, const struct rpd_segment *s, uint64_t align)
+static void put_phdr(const struct rpd_core_writer *w, uint8_t *p, uint32_t type,
+		     const struct rpd_segment *s, uint64_t align)
 {
 	if (w->ident.elf_class == ELFCLASS64) {
 		put_le32(p, type);
@@ -301,10 +307,11 @@ static int lay_out(struct rpd_core_writer *w)
 
 	w->data_offset = headers + w->notes_len;
 	if (w->data_total > field_max(w) - w->data_offset)
-		return rpd_fail(-EINVAL,
-				"core writer: a core of 0x%llx + 0x%llx bytes does not fit ELF32",
-				(unsigned long long)w->data_offset,
-				(unsigned long long)w->data_total);
+		return rpd_fail(
+			-EINVAL,
+			"core writer: a core of 0x%llx + 0x%llx bytes does not fit ELF32",
+			(unsigned long long)w->data_offset,
+			(unsigned long long)w->data_total);
 	off = w->data_offset;
 	for (size_t i = 0; i < w->nsegs; i++) {
 		w->segs[i].offset = off;
@@ -408,18 +415,17 @@ static int check_data(struct rpd_core_writer *w, uint64_t len)
 	if (w->state == WRITER_FAILED)
 		return rpd_fail(-EIO, "core writer: an earlier write failed");
 	if (w->state != WRITER_DATA)
-		return rpd_fail(-EINVAL,
-				"core writer: segment data written %s",
+		return rpd_fail(-EINVAL, "core writer: segment data written %s",
 				w->state == WRITER_DECLARING ?
 					"before rpd_core_writer_start()" :
 					"after rpd_core_writer_finish()");
 	if (len > w->data_total - w->data_written)
-		return rpd_fail(-EINVAL,
-				"core writer: %llu bytes written with %llu of %llu bytes of segment data left",
-				(unsigned long long)len,
-				(unsigned long long)(w->data_total -
-						     w->data_written),
-				(unsigned long long)w->data_total);
+		return rpd_fail(
+			-EINVAL,
+			"core writer: %llu bytes written with %llu of %llu bytes of segment data left",
+			(unsigned long long)len,
+			(unsigned long long)(w->data_total - w->data_written),
+			(unsigned long long)w->data_total);
 	return 0;
 }
 
@@ -473,10 +479,11 @@ int rpd_core_writer_finish(struct rpd_core_writer *w)
 	if (r < 0)
 		return r;
 	if (w->data_written != w->data_total)
-		return rpd_fail(-EIO,
-				"core writer: %llu of %llu bytes of segment data written",
-				(unsigned long long)w->data_written,
-				(unsigned long long)w->data_total);
+		return rpd_fail(
+			-EIO,
+			"core writer: %llu of %llu bytes of segment data written",
+			(unsigned long long)w->data_written,
+			(unsigned long long)w->data_total);
 	w->state = WRITER_FINISHED;
 	return 0;
 }

@@ -73,37 +73,42 @@ static int check_header(const uint8_t *p, size_t len)
 	uint32_t magic, version, size, arch;
 
 	if (len < CR_SEQUENCE)
-		return rpd_fail(-EMSGSIZE,
-				"crash record: %zu bytes are too few for its header",
-				len);
+		return rpd_fail(
+			-EMSGSIZE,
+			"crash record: %zu bytes are too few for its header",
+			len);
 
 	magic = get_le32(p + CR_MAGIC);
 	if (magic != RPROC_CRASH_RECORD_MAGIC)
-		return rpd_fail(-EBADMSG,
-				"no crash record: magic 0x%08x (the firmware did not finish writing it or never crashed)",
-				magic);
+		return rpd_fail(
+			-EBADMSG,
+			"no crash record: magic 0x%08x (the firmware did not finish writing it or never crashed)",
+			magic);
 
 	version = get_le16(p + CR_VERSION);
 	if (version != RPROC_CRASH_RECORD_VERSION)
-		return rpd_fail(-EPROTONOSUPPORT,
-				"crash record: version %u is not supported (expected %u)",
-				version, RPROC_CRASH_RECORD_VERSION);
+		return rpd_fail(
+			-EPROTONOSUPPORT,
+			"crash record: version %u is not supported (expected %u)",
+			version, RPROC_CRASH_RECORD_VERSION);
 
 	size = get_le16(p + CR_SIZE);
 	if (size < RPROC_CRASH_RECORD_SIZE)
-		return rpd_fail(-EBADMSG,
-				"crash record: size %u is smaller than the version %u layout (%u bytes)",
-				size, version, RPROC_CRASH_RECORD_SIZE);
+		return rpd_fail(
+			-EBADMSG,
+			"crash record: size %u is smaller than the version %u layout (%u bytes)",
+			size, version, RPROC_CRASH_RECORD_SIZE);
 	if (len < size)
-		return rpd_fail(-EMSGSIZE,
-				"crash record: cut short: %zu of %u bytes present",
-				len, size);
+		return rpd_fail(
+			-EMSGSIZE,
+			"crash record: cut short: %zu of %u bytes present", len,
+			size);
 
 	arch = get_le16(p + CR_ARCH);
 	if (arch != RPROC_CRASH_ARCH_ARMV7M)
-		return rpd_fail(-EPROTONOSUPPORT,
-				"crash record: architecture %u is not supported",
-				arch);
+		return rpd_fail(
+			-EPROTONOSUPPORT,
+			"crash record: architecture %u is not supported", arch);
 	return 0;
 }
 
@@ -173,8 +178,7 @@ static void interrupted_context(const struct rpd_crash *c,
  * the record has; handler mode always runs on the main stack, and lr holds
  * EXC_RETURN, which is what lets an unwinder find the stacked frame.
  */
-static void handler_context(const struct rpd_crash *c,
-			    struct rpd_arm_regs *ctx)
+static void handler_context(const struct rpd_crash *c, struct rpd_arm_regs *ctx)
 {
 	memcpy(ctx->r, c->r, sizeof(c->r));
 	ctx->r[13] = c->msp;

@@ -31,30 +31,30 @@
 /* Notes are a few hundred bytes; this only bounds what a bad header costs. */
 #define DEVCD_MAX_NOTES_SIZE (1u << 20)
 
-#define NOTE_HDR_SIZE 12	/* n_namesz, n_descsz, n_type */
+#define NOTE_HDR_SIZE 12 /* n_namesz, n_descsz, n_type */
 
 struct devcd_segment {
-	struct rpd_segment seg;	/* filesz: bytes present in the file */
+	struct rpd_segment seg; /* filesz: bytes present in the file */
 	uint64_t dumped;	/* p_filesz: bytes the dump was meant to hold */
 };
 
 struct rpd_devcd {
 	char *name;
-	int fd;			/* the caller's; -1 in memory or a reader */
+	int fd; /* the caller's; -1 in memory or a reader */
 	const uint8_t *mem;
 	struct rpd_reader reader; /* when neither fd nor mem */
-	uint64_t size;		/* bytes of the dump that exist */
+	uint64_t size;		  /* bytes of the dump that exist */
 
 	enum rpd_devcd_layout layout;
 	struct rpd_elf_ident ident;
 	bool truncated;
 	uint64_t data_offset;
 
-	struct devcd_segment *segs;	/* in program header order */
+	struct devcd_segment *segs; /* in program header order */
 	size_t nsegs;
-	struct rpd_address_index by_da;	/* of segs[], by device memory */
+	struct rpd_address_index by_da; /* of segs[], by device memory */
 
-	char *info;		/* the RPROC info note's strings */
+	char *info; /* the RPROC info note's strings */
 	size_t info_len;
 };
 
@@ -63,12 +63,12 @@ struct devcd_ehdr {
 	uint16_t type, machine, phentsize, phnum, shnum;
 	uint32_t flags;
 	uint64_t entry, phoff, shoff;
-	size_t size;		/* of the header itself */
+	size_t size; /* of the header itself */
 };
 
 /* Reads all of len from a caller's reader; -ENODATA if it ends first. */
-static int read_from_reader(const struct rpd_reader *src, void *buf,
-			    size_t len, uint64_t off)
+static int read_from_reader(const struct rpd_reader *src, void *buf, size_t len,
+			    uint64_t off)
 {
 	uint8_t *p = buf;
 
@@ -173,9 +173,10 @@ static int read_ehdr(struct rpd_devcd *dump, struct devcd_ehdr *eh)
 		return rpd_fail(-EINVAL, "%s: ELF class %u is not supported",
 				dump->name, b[EI_CLASS]);
 	if (b[EI_DATA] != ELFDATA2LSB)
-		return rpd_fail(-EINVAL,
-				"%s: is not little-endian; remoteproc dumps always are",
-				dump->name);
+		return rpd_fail(
+			-EINVAL,
+			"%s: is not little-endian; remoteproc dumps always are",
+			dump->name);
 
 	need = b[EI_CLASS] == ELFCLASS32 ? sizeof(Elf32_Ehdr) :
 					   sizeof(Elf64_Ehdr);
@@ -202,34 +203,37 @@ static int check_phdr_table(const struct rpd_devcd *dump,
 			    const struct devcd_ehdr *eh)
 {
 	size_t entsize = dump->ident.elf_class == ELFCLASS32 ?
-				 sizeof(Elf32_Phdr) : sizeof(Elf64_Phdr);
+				 sizeof(Elf32_Phdr) :
+				 sizeof(Elf64_Phdr);
 
 	if (!eh->phnum && (eh->shnum || eh->shoff))
-		return rpd_fail(-EOPNOTSUPP,
-				"%s: remoteproc minidump (section headers only) is not supported",
-				dump->name);
+		return rpd_fail(
+			-EOPNOTSUPP,
+			"%s: remoteproc minidump (section headers only) is not supported",
+			dump->name);
 	if (!eh->phnum)
 		return rpd_fail(-EINVAL, "%s: has no program headers",
 				dump->name);
 	if (eh->phnum == PN_XNUM)
-		return rpd_fail(-EINVAL,
-				"%s: too many program headers (extended numbering is not supported)",
-				dump->name);
+		return rpd_fail(
+			-EINVAL,
+			"%s: too many program headers (extended numbering is not supported)",
+			dump->name);
 	if (eh->phentsize != entsize)
 		return rpd_fail(-EINVAL,
 				"%s: program header size %u, expected %zu",
 				dump->name, eh->phentsize, entsize);
 	if (eh->phoff < eh->size)
-		return rpd_fail(-EINVAL,
-				"%s: program headers at 0x%llx overlap the ELF header",
-				dump->name, (unsigned long long)eh->phoff);
-	if (!range_within(eh->phoff, (uint64_t)eh->phnum * entsize,
-			  dump->size))
-		return rpd_fail(-ENODATA,
-				"%s: %u program headers at 0x%llx do not fit in the 0x%llx bytes of the dump (truncated?)",
-				dump->name, eh->phnum,
-				(unsigned long long)eh->phoff,
-				(unsigned long long)dump->size);
+		return rpd_fail(
+			-EINVAL,
+			"%s: program headers at 0x%llx overlap the ELF header",
+			dump->name, (unsigned long long)eh->phoff);
+	if (!range_within(eh->phoff, (uint64_t)eh->phnum * entsize, dump->size))
+		return rpd_fail(
+			-ENODATA,
+			"%s: %u program headers at 0x%llx do not fit in the 0x%llx bytes of the dump (truncated?)",
+			dump->name, eh->phnum, (unsigned long long)eh->phoff,
+			(unsigned long long)dump->size);
 	return 0;
 }
 
@@ -252,9 +256,10 @@ static int take_info_note(struct rpd_devcd *dump, const uint8_t *desc,
 	for (const char *s = (const char *)desc;
 	     s < (const char *)desc + descsz; s += strlen(s) + 1) {
 		if (*s && !strchr(s, '='))
-			return rpd_fail(-EINVAL,
-					"%s: RPROC info note: \"%.40s\" is not key=value",
-					dump->name, s);
+			return rpd_fail(
+				-EINVAL,
+				"%s: RPROC info note: \"%.40s\" is not key=value",
+				dump->name, s);
 	}
 	dump->info = malloc(descsz);
 	if (!dump->info)
@@ -278,8 +283,8 @@ static int take_info_note(struct rpd_devcd *dump, const uint8_t *desc,
  *
  * Return: 0 or a negative errno.
  */
-static int parse_notes(struct rpd_devcd *dump, const uint8_t *buf,
-		       uint64_t len, uint64_t align)
+static int parse_notes(struct rpd_devcd *dump, const uint8_t *buf, uint64_t len,
+		       uint64_t align)
 {
 	bool have_rproc = false;
 	uint64_t off = 0;
@@ -300,15 +305,17 @@ static int parse_notes(struct rpd_devcd *dump, const uint8_t *buf,
 		name_off = off + NOTE_HDR_SIZE;
 		desc_off = name_off + align_up(namesz, align);
 		if (desc_off > len || descsz > len - desc_off)
-			return rpd_fail(-EINVAL,
-					"%s: note at 0x%llx: name of %u and description of %u bytes exceed the note segment",
-					dump->name, (unsigned long long)off,
-					namesz, descsz);
+			return rpd_fail(
+				-EINVAL,
+				"%s: note at 0x%llx: name of %u and description of %u bytes exceed the note segment",
+				dump->name, (unsigned long long)off, namesz,
+				descsz);
 		owner = (const char *)buf + name_off;
 		if (namesz && owner[namesz - 1])
-			return rpd_fail(-EINVAL,
-					"%s: note at 0x%llx: owner name is not NUL-terminated",
-					dump->name, (unsigned long long)off);
+			return rpd_fail(
+				-EINVAL,
+				"%s: note at 0x%llx: owner name is not NUL-terminated",
+				dump->name, (unsigned long long)off);
 
 		if (namesz == sizeof(RPD_NOTE_OWNER) &&
 		    !strcmp(owner, RPD_NOTE_OWNER)) {
@@ -339,11 +346,12 @@ static int read_notes(struct rpd_devcd *dump, const Elf64_Phdr *ph)
 				"%s: note segment of 0x%llx bytes is too large",
 				dump->name, (unsigned long long)ph->p_filesz);
 	if (!range_within(ph->p_offset, ph->p_filesz, dump->size))
-		return rpd_fail(-ENODATA,
-				"%s: dump truncated inside its notes (0x%llx+0x%llx, file size 0x%llx)",
-				dump->name, (unsigned long long)ph->p_offset,
-				(unsigned long long)ph->p_filesz,
-				(unsigned long long)dump->size);
+		return rpd_fail(
+			-ENODATA,
+			"%s: dump truncated inside its notes (0x%llx+0x%llx, file size 0x%llx)",
+			dump->name, (unsigned long long)ph->p_offset,
+			(unsigned long long)ph->p_filesz,
+			(unsigned long long)dump->size);
 	buf = malloc(ph->p_filesz ? ph->p_filesz : 1);
 	if (!buf)
 		return rpd_fail(-ENOMEM, "%s: out of memory", dump->name);
@@ -359,33 +367,33 @@ static int read_notes(struct rpd_devcd *dump, const Elf64_Phdr *ph)
 static int check_load(const struct rpd_devcd *dump, size_t i,
 		      const Elf64_Phdr *ph)
 {
-	uint64_t addr_limit = dump->ident.elf_class == ELFCLASS32 ?
-				      UINT32_MAX : UINT64_MAX;
+	uint64_t addr_limit = dump->ident.elf_class == ELFCLASS32 ? UINT32_MAX :
+								    UINT64_MAX;
 
 	if (ph->p_filesz > ph->p_memsz)
-		return rpd_fail(-EINVAL,
-				"%s: program header %zu: file size 0x%llx exceeds memory size 0x%llx",
-				dump->name, i,
-				(unsigned long long)ph->p_filesz,
-				(unsigned long long)ph->p_memsz);
+		return rpd_fail(
+			-EINVAL,
+			"%s: program header %zu: file size 0x%llx exceeds memory size 0x%llx",
+			dump->name, i, (unsigned long long)ph->p_filesz,
+			(unsigned long long)ph->p_memsz);
 	if (ph->p_filesz > UINT64_MAX - ph->p_offset)
-		return rpd_fail(-EINVAL,
-				"%s: program header %zu: file range 0x%llx+0x%llx overflows",
-				dump->name, i,
-				(unsigned long long)ph->p_offset,
-				(unsigned long long)ph->p_filesz);
+		return rpd_fail(
+			-EINVAL,
+			"%s: program header %zu: file range 0x%llx+0x%llx overflows",
+			dump->name, i, (unsigned long long)ph->p_offset,
+			(unsigned long long)ph->p_filesz);
 	if (ph->p_memsz && ph->p_memsz - 1 > addr_limit - ph->p_paddr)
-		return rpd_fail(-EINVAL,
-				"%s: program header %zu: device address range 0x%llx+0x%llx wraps around",
-				dump->name, i,
-				(unsigned long long)ph->p_paddr,
-				(unsigned long long)ph->p_memsz);
+		return rpd_fail(
+			-EINVAL,
+			"%s: program header %zu: device address range 0x%llx+0x%llx wraps around",
+			dump->name, i, (unsigned long long)ph->p_paddr,
+			(unsigned long long)ph->p_memsz);
 	if (ph->p_filesz && ph->p_offset < dump->data_offset)
-		return rpd_fail(-EINVAL,
-				"%s: program header %zu: data at 0x%llx overlaps the headers and notes (which end at 0x%llx)",
-				dump->name, i,
-				(unsigned long long)ph->p_offset,
-				(unsigned long long)dump->data_offset);
+		return rpd_fail(
+			-EINVAL,
+			"%s: program header %zu: data at 0x%llx overlaps the headers and notes (which end at 0x%llx)",
+			dump->name, i, (unsigned long long)ph->p_offset,
+			(unsigned long long)dump->data_offset);
 	return 0;
 }
 
@@ -397,7 +405,8 @@ static void add_segment(struct rpd_devcd *dump, const Elf64_Phdr *ph)
 	/* A dump the kernel deleted while it was read ends early. */
 	if (ph->p_offset + ph->p_filesz > dump->size) {
 		present = ph->p_offset < dump->size ?
-				  dump->size - ph->p_offset : 0;
+				  dump->size - ph->p_offset :
+				  0;
 		dump->truncated = true;
 	}
 	s->seg = (struct rpd_segment){
@@ -503,26 +512,28 @@ static int load_phdrs(struct rpd_devcd *dump, const struct devcd_ehdr *eh)
 		if (ph.p_type == PT_LOAD)
 			continue;
 		if (ph.p_type != PT_NOTE)
-			return rpd_fail(-EINVAL,
-					"%s: program header %zu: type 0x%x does not belong in a remoteproc dump",
-					dump->name, i, ph.p_type);
+			return rpd_fail(
+				-EINVAL,
+				"%s: program header %zu: type 0x%x does not belong in a remoteproc dump",
+				dump->name, i, ph.p_type);
 		if (i)
-			return rpd_fail(-EINVAL,
-					"%s: program header %zu: the note segment must come first",
-					dump->name, i);
+			return rpd_fail(
+				-EINVAL,
+				"%s: program header %zu: the note segment must come first",
+				dump->name, i);
 		r = read_notes(dump, &ph);
 		if (r < 0)
 			return r;
-		dump->data_offset = MAX(dump->data_offset,
-					ph.p_offset + ph.p_filesz);
+		dump->data_offset =
+			MAX(dump->data_offset, ph.p_offset + ph.p_filesz);
 	}
 	return load_segments(dump, phdrs, eh);
 }
 
 /* ---- opening ------------------------------------------------------------- */
 
-static int devcd_new(const char *name, int fd, const void *mem,
-		     uint64_t size, struct rpd_devcd **out)
+static int devcd_new(const char *name, int fd, const void *mem, uint64_t size,
+		     struct rpd_devcd **out)
 {
 	struct rpd_devcd *dump;
 
@@ -580,9 +591,10 @@ int rpd_devcd_open(int fd, const char *name, struct rpd_devcd **out)
 	if (fstat(fd, &st) < 0)
 		return rpd_fail(-errno, "%s: %m", name);
 	if (!S_ISREG(st.st_mode))
-		return rpd_fail(-EINVAL,
-				"%s: not a regular file; save the devcoredump to a file first",
-				name);
+		return rpd_fail(
+			-EINVAL,
+			"%s: not a regular file; save the devcoredump to a file first",
+			name);
 	r = devcd_new(name, fd, NULL, (uint64_t)st.st_size, &dump);
 	if (r < 0)
 		return r;
@@ -684,18 +696,19 @@ static ssize_t read_segment(const void *ctx, const struct rpd_range *range,
 	if (skip >= s->dumped)
 		return 0;
 	if (skip >= s->seg.filesz)
-		return rpd_fail(-ENODATA,
-				"%s: device address 0x%llx was cut off (dump truncated)",
-				dump->name, (unsigned long long)da);
+		return rpd_fail(
+			-ENODATA,
+			"%s: device address 0x%llx was cut off (dump truncated)",
+			dump->name, (unsigned long long)da);
 	len = (size_t)MIN((uint64_t)len, s->seg.filesz - skip);
 	r = read_at(dump, buf, len, s->seg.offset + skip);
 	if (r < 0)
-		return rpd_fail(r,
-				"%s: cannot read device address 0x%llx at file offset 0x%llx: %s",
-				dump->name, (unsigned long long)da,
-				(unsigned long long)(s->seg.offset + skip),
-				r == -ENODATA ? "the file shrank" :
-						strerror(-r));
+		return rpd_fail(
+			r,
+			"%s: cannot read device address 0x%llx at file offset 0x%llx: %s",
+			dump->name, (unsigned long long)da,
+			(unsigned long long)(s->seg.offset + skip),
+			r == -ENODATA ? "the file shrank" : strerror(-r));
 	return (ssize_t)len;
 }
 
@@ -720,9 +733,10 @@ int rpd_devcd_read(const struct rpd_devcd *dump, uint64_t da, void *buf,
 	r = rpd_address_index_read(&dump->by_da, da, buf, len, read_segment,
 				   dump, &missing);
 	if (r == -EOVERFLOW)
-		return rpd_fail(-ENOENT,
-				"%s: device address range 0x%llx+0x%zx wraps around",
-				dump->name, (unsigned long long)da, len);
+		return rpd_fail(
+			-ENOENT,
+			"%s: device address range 0x%llx+0x%zx wraps around",
+			dump->name, (unsigned long long)da, len);
 	if (r == -ENOENT)
 		return rpd_fail(-ENOENT,
 				"%s: device address 0x%llx is not in the dump",

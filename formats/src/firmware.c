@@ -27,17 +27,17 @@
 #define RESOURCE_TABLE_SECTION ".resource_table"
 
 struct fw_symbol {
-	const char *name;	/* in the ELF string table */
+	const char *name; /* in the ELF string table */
 	uint64_t value;
 	uint64_t size;
 	bool global;
 };
 
 struct rpd_firmware {
-	char *path;		/* as given: names the file in messages */
-	int fd;			/* -1 for rpd_firmware_open_mem() */
+	char *path; /* as given: names the file in messages */
+	int fd;	    /* -1 for rpd_firmware_open_mem() */
 	Elf *elf;
-	const uint8_t *image;	/* the whole file */
+	const uint8_t *image; /* the whole file */
 	size_t size;
 
 	struct rpd_elf_ident ident;
@@ -66,8 +66,7 @@ static void libelf_init(void)
 
 static int elf_fail(const struct rpd_firmware *fw, const char *what)
 {
-	return rpd_fail(-EINVAL, "%s: %s: %s", fw->path, what,
-			elf_errmsg(-1));
+	return rpd_fail(-EINVAL, "%s: %s: %s", fw->path, what, elf_errmsg(-1));
 }
 
 /* ---- headers and segments ---------------------------------------------- */
@@ -79,13 +78,15 @@ static int check_ident(struct rpd_firmware *fw)
 	if (fw->size < EI_NIDENT || memcmp(id, ELFMAG, SELFMAG))
 		return rpd_fail(-EINVAL, "%s: not an ELF file", fw->path);
 	if (id[EI_CLASS] != ELFCLASS32 && id[EI_CLASS] != ELFCLASS64)
-		return rpd_fail(-EINVAL,
-				"%s: ELF class %u is not supported; remoteproc firmware is ELF32 or ELF64",
-				fw->path, id[EI_CLASS]);
+		return rpd_fail(
+			-EINVAL,
+			"%s: ELF class %u is not supported; remoteproc firmware is ELF32 or ELF64",
+			fw->path, id[EI_CLASS]);
 	if (id[EI_DATA] == ELFDATA2MSB)
-		return rpd_fail(-EINVAL,
-				"%s: is big-endian; remoteproc firmware must be little-endian",
-				fw->path);
+		return rpd_fail(
+			-EINVAL,
+			"%s: is big-endian; remoteproc firmware must be little-endian",
+			fw->path);
 	if (id[EI_DATA] != ELFDATA2LSB)
 		return rpd_fail(-EINVAL, "%s: unknown ELF data encoding %u",
 				fw->path, id[EI_DATA]);
@@ -102,23 +103,26 @@ static int check_phdr_table(const struct rpd_firmware *fw,
 	size_t entsize = gelf_fsize(fw->elf, ELF_T_PHDR, 1, EV_CURRENT);
 
 	if (ehdr->e_phnum == 0)
-		return rpd_fail(-EINVAL,
-				"%s: has no program headers (no loadable segments)",
-				fw->path);
+		return rpd_fail(
+			-EINVAL,
+			"%s: has no program headers (no loadable segments)",
+			fw->path);
 	if (ehdr->e_phnum == PN_XNUM)
-		return rpd_fail(-EINVAL,
-				"%s: too many program headers (extended numbering is not supported)",
-				fw->path);
+		return rpd_fail(
+			-EINVAL,
+			"%s: too many program headers (extended numbering is not supported)",
+			fw->path);
 	if (ehdr->e_phentsize != entsize)
 		return rpd_fail(-EINVAL,
 				"%s: program header size %u, expected %zu",
 				fw->path, ehdr->e_phentsize, entsize);
 	if (!range_within(ehdr->e_phoff, (uint64_t)ehdr->e_phnum * entsize,
 			  fw->size))
-		return rpd_fail(-EINVAL,
-				"%s: %u program headers at 0x%llx exceed file size 0x%zx",
-				fw->path, ehdr->e_phnum,
-				(unsigned long long)ehdr->e_phoff, fw->size);
+		return rpd_fail(
+			-EINVAL,
+			"%s: %u program headers at 0x%llx exceed file size 0x%zx",
+			fw->path, ehdr->e_phnum,
+			(unsigned long long)ehdr->e_phoff, fw->size);
 	return 0;
 }
 
@@ -126,25 +130,28 @@ static int check_phdr_table(const struct rpd_firmware *fw,
 static int check_load(const struct rpd_firmware *fw, size_t i,
 		      const GElf_Phdr *ph)
 {
-	uint64_t addr_limit = fw->ident.elf_class == ELFCLASS32 ?
-				      UINT32_MAX : UINT64_MAX;
+	uint64_t addr_limit = fw->ident.elf_class == ELFCLASS32 ? UINT32_MAX :
+								  UINT64_MAX;
 
 	if (!range_within(ph->p_offset, ph->p_filesz, fw->size))
-		return rpd_fail(-EINVAL,
-				"%s: program header %zu: file range 0x%llx+0x%llx exceeds file size 0x%zx",
-				fw->path, i, (unsigned long long)ph->p_offset,
-				(unsigned long long)ph->p_filesz, fw->size);
+		return rpd_fail(
+			-EINVAL,
+			"%s: program header %zu: file range 0x%llx+0x%llx exceeds file size 0x%zx",
+			fw->path, i, (unsigned long long)ph->p_offset,
+			(unsigned long long)ph->p_filesz, fw->size);
 	if (ph->p_filesz > ph->p_memsz)
-		return rpd_fail(-EINVAL,
-				"%s: program header %zu: file size 0x%llx exceeds memory size 0x%llx",
-				fw->path, i, (unsigned long long)ph->p_filesz,
-				(unsigned long long)ph->p_memsz);
+		return rpd_fail(
+			-EINVAL,
+			"%s: program header %zu: file size 0x%llx exceeds memory size 0x%llx",
+			fw->path, i, (unsigned long long)ph->p_filesz,
+			(unsigned long long)ph->p_memsz);
 	if (ph->p_memsz - 1 > addr_limit - ph->p_vaddr ||
 	    ph->p_memsz - 1 > addr_limit - ph->p_paddr)
-		return rpd_fail(-EINVAL,
-				"%s: program header %zu: address range 0x%llx+0x%llx wraps around",
-				fw->path, i, (unsigned long long)ph->p_vaddr,
-				(unsigned long long)ph->p_memsz);
+		return rpd_fail(
+			-EINVAL,
+			"%s: program header %zu: address range 0x%llx+0x%llx wraps around",
+			fw->path, i, (unsigned long long)ph->p_vaddr,
+			(unsigned long long)ph->p_memsz);
 	return 0;
 }
 
@@ -238,17 +245,18 @@ static int check_shdr_table(const struct rpd_firmware *fw, size_t *shnum)
 				fw->path, ehdr.e_shentsize, entsize);
 	/* The first header must be readable to learn the real count. */
 	if (!range_within(ehdr.e_shoff, entsize, fw->size))
-		return rpd_fail(-EINVAL,
-				"%s: section headers at 0x%llx exceed file size 0x%zx",
-				fw->path, (unsigned long long)ehdr.e_shoff,
-				fw->size);
+		return rpd_fail(
+			-EINVAL,
+			"%s: section headers at 0x%llx exceed file size 0x%zx",
+			fw->path, (unsigned long long)ehdr.e_shoff, fw->size);
 	if (elf_getshdrnum(fw->elf, shnum) < 0)
 		return elf_fail(fw, "cannot count section headers");
 	if (!range_within(ehdr.e_shoff, (uint64_t)*shnum * entsize, fw->size))
-		return rpd_fail(-EINVAL,
-				"%s: %zu section headers at 0x%llx exceed file size 0x%zx",
-				fw->path, *shnum,
-				(unsigned long long)ehdr.e_shoff, fw->size);
+		return rpd_fail(
+			-EINVAL,
+			"%s: %zu section headers at 0x%llx exceed file size 0x%zx",
+			fw->path, *shnum, (unsigned long long)ehdr.e_shoff,
+			fw->size);
 	return 0;
 }
 
@@ -269,11 +277,12 @@ static int section_bytes(const struct rpd_firmware *fw, size_t index,
 		return rpd_fail(-EINVAL, "%s: section %zu (%s) has no contents",
 				fw->path, index, name);
 	if (!range_within(shdr->sh_offset, shdr->sh_size, fw->size))
-		return rpd_fail(-EINVAL,
-				"%s: section %zu (%s): file range 0x%llx+0x%llx exceeds file size 0x%zx",
-				fw->path, index, name,
-				(unsigned long long)shdr->sh_offset,
-				(unsigned long long)shdr->sh_size, fw->size);
+		return rpd_fail(
+			-EINVAL,
+			"%s: section %zu (%s): file range 0x%llx+0x%llx exceeds file size 0x%zx",
+			fw->path, index, name,
+			(unsigned long long)shdr->sh_offset,
+			(unsigned long long)shdr->sh_size, fw->size);
 	*bytes = fw->image + shdr->sh_offset;
 	return 0;
 }
@@ -389,10 +398,9 @@ static void find_build_id_in_segments(struct rpd_firmware *fw)
 		    ph.p_type != PT_NOTE ||
 		    !range_within(ph.p_offset, ph.p_filesz, fw->size))
 			continue;
-		data = elf_getdata_rawchunk(fw->elf, (int64_t)ph.p_offset,
-					    ph.p_filesz,
-					    ph.p_align == 8 ? ELF_T_NHDR8 :
-							      ELF_T_NHDR);
+		data = elf_getdata_rawchunk(
+			fw->elf, (int64_t)ph.p_offset, ph.p_filesz,
+			ph.p_align == 8 ? ELF_T_NHDR8 : ELF_T_NHDR);
 		if (data)
 			find_build_id_note(fw, data);
 	}
@@ -720,9 +728,10 @@ int rpd_firmware_crash_record(const struct rpd_firmware *fw, uint64_t *da,
 		return 0;
 	}
 	if (rpd_firmware_symbol(fw, RPROC_CRASH_RECORD_SYMBOL, da, len) < 0)
-		return rpd_fail(-ENOENT,
-				"%s: has no crash record (no resource entry, no symbol %s)",
-				fw->path, RPROC_CRASH_RECORD_SYMBOL);
+		return rpd_fail(
+			-ENOENT,
+			"%s: has no crash record (no resource entry, no symbol %s)",
+			fw->path, RPROC_CRASH_RECORD_SYMBOL);
 	return 0;
 }
 
@@ -752,15 +761,15 @@ static ssize_t read_segment(const void *ctx, const struct rpd_range *range,
  *
  * Return: 0, or -ENOENT if part of the range has no bytes in the file.
  */
-int rpd_firmware_read(const struct rpd_firmware *fw, uint64_t vaddr,
-		      void *buf, size_t len)
+int rpd_firmware_read(const struct rpd_firmware *fw, uint64_t vaddr, void *buf,
+		      size_t len)
 {
 	uint64_t missing;
 	int r;
 
 	/* The image is in memory: read_segment() cannot fail. */
-	r = rpd_address_index_read(&fw->by_vaddr, vaddr, buf, len,
-				   read_segment, fw, &missing);
+	r = rpd_address_index_read(&fw->by_vaddr, vaddr, buf, len, read_segment,
+				   fw, &missing);
 	if (r == -EOVERFLOW)
 		return rpd_fail(-ENOENT,
 				"%s: address range 0x%llx+0x%zx wraps around",

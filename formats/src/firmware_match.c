@@ -61,7 +61,8 @@ static int compare_section(const struct rpd_devcd *dump,
 		return rpd_fail(-ENOMEM, "comparing firmware: out of memory");
 
 	for (uint64_t off = 0; off < sec->size; off += COMPARE_CHUNK) {
-		size_t n = (size_t)MIN((uint64_t)COMPARE_CHUNK, sec->size - off);
+		size_t n =
+			(size_t)MIN((uint64_t)COMPARE_CHUNK, sec->size - off);
 		int r = rpd_devcd_read(dump, sec->paddr + off, a, n);
 
 		if (r == -ENOENT || r == -ENODATA)

@@ -9,8 +9,8 @@
 
 struct rpd_match_report {
 	enum rpd_firmware_match match;
-	uint64_t compared;	/* read-only bytes compared */
-	uint64_t differing;	/* of which differ */
+	uint64_t compared;  /* read-only bytes compared */
+	uint64_t differing; /* of which differ */
 };
 
 /*

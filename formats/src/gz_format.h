@@ -89,8 +89,8 @@ enum {
 	GZ_OFF_XFL = 8,
 	GZ_OFF_OS = 9,
 	GZ_OFF_XLEN = 10,
-	GZ_OFF_EXTRA = 12,	/* first subfield */
-	GZ_OFF_BSIZE = 16,	/* in the header the writer writes */
+	GZ_OFF_EXTRA = 12, /* first subfield */
+	GZ_OFF_BSIZE = 16, /* in the header the writer writes */
 };
 
 /* A gzip header up to XLEN, and a BGZF header with its one subfield. */

@@ -26,30 +26,30 @@
 
 /* A member with data; empty members are skipped and not indexed. */
 struct gz_member {
-	uint64_t coff;		/* where the member starts in the file */
-	uint64_t uoff;		/* where its data starts in the inflated data */
-	uint32_t csize;		/* BSIZE + 1 */
-	uint32_t usize;		/* ISIZE, not 0 */
+	uint64_t coff;	/* where the member starts in the file */
+	uint64_t uoff;	/* where its data starts in the inflated data */
+	uint32_t csize; /* BSIZE + 1 */
+	uint32_t usize; /* ISIZE, not 0 */
 };
 
 struct rpd_gz_reader {
 	int fd;
 	char *name;
-	uint64_t file_size;	/* at open: the file must not change */
+	uint64_t file_size; /* at open: the file must not change */
 
 	/* Members [0, nmembers) cover inflated bytes [0, scan_uoff). */
 	struct gz_member *members;
 	size_t nmembers;
 	size_t capacity;
-	uint64_t scan_coff;	/* the first member not scanned yet */
+	uint64_t scan_coff; /* the first member not scanned yet */
 	uint64_t scan_uoff;
-	bool scan_complete;	/* the end-of-file marker was reached */
+	bool scan_complete; /* the end-of-file marker was reached */
 
 	z_stream zs;
 	bool zs_ready;
-	uint8_t *member_buf;	/* one member as stored */
-	uint8_t *data_buf;	/* the data of members[cached] */
-	size_t cached;		/* SIZE_MAX: none */
+	uint8_t *member_buf; /* one member as stored */
+	uint8_t *data_buf;   /* the data of members[cached] */
+	size_t cached;	     /* SIZE_MAX: none */
 };
 
 /* Fails with a message naming the file and the member at @coff. */
@@ -84,9 +84,10 @@ static int read_error(const struct rpd_gz_reader *r, int err, uint64_t coff)
 static int not_bgzf(const struct rpd_gz_reader *r, uint64_t coff)
 {
 	if (!coff)
-		return rpd_fail(-EBADMSG,
-				"%s: gzip file without BGZF block sizes (not written by rproc-collect); inflate it with gunzip first",
-				r->name);
+		return rpd_fail(
+			-EBADMSG,
+			"%s: gzip file without BGZF block sizes (not written by rproc-collect); inflate it with gunzip first",
+			r->name);
 	return member_fail(r, -EBADMSG, coff,
 			   "gzip header without a BGZF block size");
 }
@@ -99,9 +100,10 @@ static int check_fixed_header(const struct rpd_gz_reader *r, uint64_t coff,
 
 	if (h[0] != GZ_ID1 || h[1] != GZ_ID2) {
 		if (!coff)
-			return rpd_fail(-EBADMSG,
-					"%s: not a gzip file (starts with %02x %02x)",
-					r->name, h[0], h[1]);
+			return rpd_fail(
+				-EBADMSG,
+				"%s: not a gzip file (starts with %02x %02x)",
+				r->name, h[0], h[1]);
 		return member_fail(r, -EBADMSG, coff,
 				   "no gzip magic (%02x %02x)", h[0], h[1]);
 	}
@@ -135,15 +137,17 @@ static int find_bsize(const struct rpd_gz_reader *r, uint64_t coff,
 		size_t slen;
 
 		if (xlen - pos < GZ_SUBFIELD_HEADER_SIZE)
-			return member_fail(r, -EBADMSG, coff,
-					   "malformed extra field: %zu stray bytes",
-					   xlen - pos);
+			return member_fail(
+				r, -EBADMSG, coff,
+				"malformed extra field: %zu stray bytes",
+				xlen - pos);
 		slen = get_le16(sub + 2);
 		pos += GZ_SUBFIELD_HEADER_SIZE;
 		if (slen > xlen - pos)
-			return member_fail(r, -EBADMSG, coff,
-					   "malformed extra field: subfield of %zu bytes overruns XLEN %zu",
-					   slen, xlen);
+			return member_fail(
+				r, -EBADMSG, coff,
+				"malformed extra field: subfield of %zu bytes overruns XLEN %zu",
+				slen, xlen);
 		if (sub[0] == 'B' && sub[1] == 'C' && slen == GZ_BC_SLEN) {
 			*bsize = get_le16(x + pos);
 			return 0;
@@ -172,8 +176,9 @@ static int read_member_size(struct rpd_gz_reader *r, uint64_t coff,
 	int ret;
 
 	if (avail < GZ_FIXED_HEADER_SIZE)
-		return member_fail(r, -ENODATA, coff,
-				   "truncated: the file ends inside its header");
+		return member_fail(
+			r, -ENODATA, coff,
+			"truncated: the file ends inside its header");
 	have = (size_t)MIN(avail, GZ_BGZF_HEADER_SIZE);
 	ret = pread_full(r->fd, h, have, coff);
 	if (ret < 0)
@@ -184,12 +189,14 @@ static int read_member_size(struct rpd_gz_reader *r, uint64_t coff,
 
 	header_len = GZ_FIXED_HEADER_SIZE + get_le16(h + GZ_OFF_XLEN);
 	if (header_len + GZ_TRAILER_SIZE > GZ_MAX_MEMBER_SIZE)
-		return member_fail(r, -EBADMSG, coff,
-				   "extra field of %zu bytes does not fit a BGZF member",
-				   header_len - GZ_FIXED_HEADER_SIZE);
+		return member_fail(
+			r, -EBADMSG, coff,
+			"extra field of %zu bytes does not fit a BGZF member",
+			header_len - GZ_FIXED_HEADER_SIZE);
 	if (header_len > avail)
-		return member_fail(r, -ENODATA, coff,
-				   "truncated: the file ends inside its header");
+		return member_fail(
+			r, -ENODATA, coff,
+			"truncated: the file ends inside its header");
 	if (header_len > have) {
 		ret = pread_full(r->fd, h + have, header_len - have,
 				 coff + have);
@@ -204,7 +211,8 @@ static int read_member_size(struct rpd_gz_reader *r, uint64_t coff,
 	*csize = bsize + 1;
 	if (*csize < header_len + GZ_TRAILER_SIZE)
 		return member_fail(r, -EBADMSG, coff,
-				   "BSIZE %" PRIu32 " is smaller than its header and trailer",
+				   "BSIZE %" PRIu32
+				   " is smaller than its header and trailer",
 				   bsize);
 	return 0;
 }
@@ -241,16 +249,20 @@ static int scan_member(struct rpd_gz_reader *r)
 	int ret;
 
 	if (m.coff == r->file_size)
-		return rpd_fail(-ENODATA,
-				"%s: truncated: no end-of-file member after %#" PRIx64 " bytes of data",
-				r->name, m.uoff);
+		return rpd_fail(
+			-ENODATA,
+			"%s: truncated: no end-of-file member after %#" PRIx64
+			" bytes of data",
+			r->name, m.uoff);
 	ret = read_member_size(r, m.coff, &m.csize);
 	if (ret < 0)
 		return ret;
 	if (!range_within(m.coff, m.csize, r->file_size))
-		return member_fail(r, -ENODATA, m.coff,
-				   "truncated: its %" PRIu32 " bytes run past the end of the file at %#" PRIx64,
-				   m.csize, r->file_size);
+		return member_fail(
+			r, -ENODATA, m.coff,
+			"truncated: its %" PRIu32
+			" bytes run past the end of the file at %#" PRIx64,
+			m.csize, r->file_size);
 
 	ret = pread_full(r->fd, trailer, sizeof(trailer),
 			 m.coff + m.csize - GZ_TRAILER_SIZE);
@@ -313,9 +325,8 @@ static int find_member(struct rpd_gz_reader *r, uint64_t off, size_t *index)
 /* ---- inflating ---- */
 
 /* Skips a NUL-terminated header field (FNAME, FCOMMENT) at *pos. */
-static int skip_string(const struct rpd_gz_reader *r,
-		       const struct gz_member *m, size_t *pos, size_t end,
-		       const char *what)
+static int skip_string(const struct rpd_gz_reader *r, const struct gz_member *m,
+		       size_t *pos, size_t end, const char *what)
 {
 	const uint8_t *nul = memchr(r->member_buf + *pos, 0, end - *pos);
 
@@ -433,9 +444,10 @@ static int inflate_member(struct rpd_gz_reader *r, size_t i)
 	if (zret != Z_STREAM_END)
 		return inflate_fail(r, m, zret);
 	if (r->zs.avail_in)
-		return member_fail(r, -EBADMSG, m->coff,
-				   "%u bytes between the deflate data and the trailer",
-				   r->zs.avail_in);
+		return member_fail(
+			r, -EBADMSG, m->coff,
+			"%u bytes between the deflate data and the trailer",
+			r->zs.avail_in);
 	if (r->zs.total_out != m->usize)
 		return member_fail(r, -EBADMSG, m->coff,
 				   "inflates to %lu bytes, ISIZE says %" PRIu32,
@@ -445,7 +457,8 @@ static int inflate_member(struct rpd_gz_reader *r, size_t i)
 	stored_crc = get_le32(trailer);
 	if (crc != stored_crc)
 		return member_fail(r, -EBADMSG, m->coff,
-				   "CRC32 mismatch: data has %08" PRIx32 ", trailer says %08" PRIx32,
+				   "CRC32 mismatch: data has %08" PRIx32
+				   ", trailer says %08" PRIx32,
 				   crc, stored_crc);
 	r->cached = i;
 	return 0;
@@ -588,7 +601,8 @@ int rpd_gz_reader_as_reader(struct rpd_gz_reader *r, struct rpd_reader *out)
 		size = r->scan_uoff;
 	else if (ret < 0)
 		return ret;
-	*out = (struct rpd_reader){ .pread = reader_pread, .ctx = r,
+	*out = (struct rpd_reader){ .pread = reader_pread,
+				    .ctx = r,
 				    .size = size };
 	return 0;
 }

@@ -46,13 +46,13 @@ static const uint8_t gz_eof_member[GZ_EOF_MEMBER_SIZE] = {
 };
 
 struct gz_block {
-	uint8_t *in;		/* RPD_GZ_MEMBER_INPUT bytes of input */
+	uint8_t *in; /* RPD_GZ_MEMBER_INPUT bytes of input */
 	size_t in_len;
-	uint8_t *out;		/* room for the member deflate makes */
-	const uint8_t *member;	/* the finished member: out or zero_member */
+	uint8_t *out;	       /* room for the member deflate makes */
+	const uint8_t *member; /* the finished member: out or zero_member */
 	size_t member_len;
-	int err;		/* negative errno if compression failed */
-	bool done;		/* member is ready (under the lock) */
+	int err;   /* negative errno if compression failed */
+	bool done; /* member is ready (under the lock) */
 };
 
 struct gz_worker {
@@ -65,7 +65,7 @@ struct gz_worker {
 
 struct rpd_gz_writer {
 	int fd;
-	char *target;		/* what fd writes to, for messages */
+	char *target; /* what fd writes to, for messages */
 	int level;
 	uint8_t xfl;
 
@@ -78,7 +78,7 @@ struct rpd_gz_writer {
 
 	struct gz_block *ring;
 	size_t nblocks;
-	size_t out_capacity;	/* of each block's out */
+	size_t out_capacity; /* of each block's out */
 
 	/*
 	 * Blocks are numbered in input order; block s lives in slot
@@ -87,7 +87,7 @@ struct rpd_gz_writer {
 	 * is the one the producer fills.
 	 */
 	pthread_mutex_t lock;
-	pthread_cond_t block_queued;	/* or stop */
+	pthread_cond_t block_queued; /* or stop */
 	pthread_cond_t block_done;
 	bool sync_ready;
 	uint64_t written;
@@ -97,7 +97,7 @@ struct rpd_gz_writer {
 
 	uint64_t compressed_size;
 	bool finished;
-	int err;		/* the first failure: every later call fails */
+	int err; /* the first failure: every later call fails */
 	char errmsg[256];
 };
 
@@ -162,8 +162,8 @@ static int deflate_member(z_stream *zs, uint8_t xfl, const uint8_t *in,
 	zs->next_in = in;
 	zs->avail_in = (uInt)len;
 	zs->next_out = out + GZ_BGZF_HEADER_SIZE;
-	zs->avail_out = (uInt)(capacity - GZ_BGZF_HEADER_SIZE -
-			       GZ_TRAILER_SIZE);
+	zs->avail_out =
+		(uInt)(capacity - GZ_BGZF_HEADER_SIZE - GZ_TRAILER_SIZE);
 	if (deflate(zs, Z_FINISH) != Z_STREAM_END)
 		return -EIO;
 
@@ -447,9 +447,10 @@ static int init_blocks(struct rpd_gz_writer *w)
 			  deflateBound(zs, RPD_GZ_MEMBER_INPUT) +
 			  GZ_TRAILER_SIZE;
 	if (w->out_capacity > GZ_MAX_MEMBER_SIZE)
-		return rpd_fail(-EOVERFLOW,
-				"%s: zlib's bound of %zu bytes per member exceeds BGZF's 64 KiB",
-				w->target, w->out_capacity);
+		return rpd_fail(
+			-EOVERFLOW,
+			"%s: zlib's bound of %zu bytes per member exceeds BGZF's 64 KiB",
+			w->target, w->out_capacity);
 
 	zeros = calloc(1, RPD_GZ_MEMBER_INPUT);
 	w->zero_member = malloc(w->out_capacity);
@@ -497,8 +498,8 @@ static int writer_init(struct rpd_gz_writer *w, unsigned nworkers)
 		return rpd_fail(-ENOMEM, "%s: out of memory", w->target);
 	ret = init_sync(w);
 	if (ret < 0)
-		return rpd_fail(ret, "%s: cannot set up threads: %s",
-				w->target, strerror(-ret));
+		return rpd_fail(ret, "%s: cannot set up threads: %s", w->target,
+				strerror(-ret));
 	ret = init_streams(w);
 	if (ret < 0)
 		return ret;
@@ -515,15 +516,14 @@ int rpd_gz_writer_new(int fd, int level, unsigned nthreads,
 	int ret;
 
 	if (level < 1 || level > 9)
-		return rpd_fail(-EINVAL,
-				"compression level %d: must be 1 to 9", level);
+		return rpd_fail(-EINVAL, "compression level %d: must be 1 to 9",
+				level);
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return rpd_fail(-ENOMEM, "out of memory");
 	w->fd = fd;
 	w->level = level;
-	w->xfl = level == 9 ? GZ_XFL_SLOWEST :
-		 level == 1 ? GZ_XFL_FASTEST : 0;
+	w->xfl = level == 9 ? GZ_XFL_SLOWEST : level == 1 ? GZ_XFL_FASTEST : 0;
 	w->target = fd_target(fd);
 	if (!w->target) {
 		free(w);

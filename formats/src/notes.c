@@ -20,7 +20,7 @@
 #define PRSTATUS_SI_SIGNO 0
 #define PRSTATUS_CURSIG 12
 #define PRSTATUS_PID 24
-#define PRSTATUS_REG 72		/* r0-r15, cpsr, orig_r0 */
+#define PRSTATUS_REG 72 /* r0-r15, cpsr, orig_r0 */
 #define PRSTATUS_NREG 18
 #define PRSTATUS_FPVALID 144
 
@@ -179,33 +179,36 @@ int rpd_note_next(const uint8_t *seg, uint64_t size, uint64_t *pos,
 	if (off == size)
 		return 0;
 	if (!range_within(off, RPD_NOTE_HEADER_SIZE, size))
-		return rpd_fail(-EINVAL,
-				"note at offset 0x%llx: header runs past the end of the note segment (0x%llx bytes)",
-				(unsigned long long)off,
-				(unsigned long long)size);
+		return rpd_fail(
+			-EINVAL,
+			"note at offset 0x%llx: header runs past the end of the note segment (0x%llx bytes)",
+			(unsigned long long)off, (unsigned long long)size);
 	namesz = get_le32(seg + off);
 	descsz = get_le32(seg + off + 4);
 	name_off = off + RPD_NOTE_HEADER_SIZE;
 	desc_off = name_off + align_up(namesz, RPD_NOTE_ALIGN);
 	if (!range_within(name_off, align_up(namesz, RPD_NOTE_ALIGN), size))
-		return rpd_fail(-EINVAL,
-				"note at offset 0x%llx: owner of %u bytes runs past the end of the note segment (0x%llx bytes)",
-				(unsigned long long)off, namesz,
-				(unsigned long long)size);
+		return rpd_fail(
+			-EINVAL,
+			"note at offset 0x%llx: owner of %u bytes runs past the end of the note segment (0x%llx bytes)",
+			(unsigned long long)off, namesz,
+			(unsigned long long)size);
 	if (descsz >= RPD_NOTE_DESC_MAX)
-		return rpd_fail(-EINVAL,
-				"note at offset 0x%llx: descriptor of 0x%x bytes exceeds the limit of 0x%x",
-				(unsigned long long)off, descsz,
-				RPD_NOTE_DESC_MAX - 1);
+		return rpd_fail(
+			-EINVAL,
+			"note at offset 0x%llx: descriptor of 0x%x bytes exceeds the limit of 0x%x",
+			(unsigned long long)off, descsz, RPD_NOTE_DESC_MAX - 1);
 	if (!range_within(desc_off, align_up(descsz, RPD_NOTE_ALIGN), size))
-		return rpd_fail(-EINVAL,
-				"note at offset 0x%llx: descriptor of %u bytes runs past the end of the note segment (0x%llx bytes)",
-				(unsigned long long)off, descsz,
-				(unsigned long long)size);
+		return rpd_fail(
+			-EINVAL,
+			"note at offset 0x%llx: descriptor of %u bytes runs past the end of the note segment (0x%llx bytes)",
+			(unsigned long long)off, descsz,
+			(unsigned long long)size);
 	if (namesz && seg[name_off + namesz - 1] != '\0')
-		return rpd_fail(-EINVAL,
-				"note at offset 0x%llx: owner is not NUL-terminated",
-				(unsigned long long)off);
+		return rpd_fail(
+			-EINVAL,
+			"note at offset 0x%llx: owner is not NUL-terminated",
+			(unsigned long long)off);
 
 	note->owner = namesz ? (const char *)seg + name_off : "";
 	note->type = get_le32(seg + off + 8);
@@ -226,17 +229,20 @@ static int check_info(const struct rpd_note *note)
 		const char *eq = memchr(s, '=', len);
 
 		if (len == left)
-			return rpd_fail(-EINVAL,
-					"RPROC info note: string %zu is not NUL-terminated",
-					i);
+			return rpd_fail(
+				-EINVAL,
+				"RPROC info note: string %zu is not NUL-terminated",
+				i);
 		if (!eq)
-			return rpd_fail(-EINVAL,
-					"RPROC info note: string %zu (\"%.40s\") has no '='",
-					i, s);
+			return rpd_fail(
+				-EINVAL,
+				"RPROC info note: string %zu (\"%.40s\") has no '='",
+				i, s);
 		if (eq == s)
-			return rpd_fail(-EINVAL,
-					"RPROC info note: string %zu (\"%.40s\") has an empty key",
-					i, s);
+			return rpd_fail(
+				-EINVAL,
+				"RPROC info note: string %zu (\"%.40s\") has an empty key",
+				i, s);
 		s += len + 1;
 		left -= len + 1;
 	}
@@ -247,9 +253,10 @@ static int check_array(const struct rpd_note *note, const char *what,
 		       size_t entry_size)
 {
 	if (note->descsz % entry_size)
-		return rpd_fail(-EINVAL,
-				"RPROC %s note: %zu bytes is not a multiple of the %zu-byte entry",
-				what, note->descsz, entry_size);
+		return rpd_fail(
+			-EINVAL,
+			"RPROC %s note: %zu bytes is not a multiple of the %zu-byte entry",
+			what, note->descsz, entry_size);
 	return 0;
 }
 
@@ -267,9 +274,10 @@ static int check_segmap(const struct rpd_note *note, size_t nsegments)
 		rpd_segmap_entry_decode(entry + i * RPD_SEGMAP_ENTRY_SIZE, &e);
 		if (e.load_index != RPD_SEGMAP_NO_LOAD &&
 		    e.load_index >= nsegments)
-			return rpd_fail(-EINVAL,
-					"RPROC segment map note: entry %zu names segment %u of %zu",
-					i, e.load_index, nsegments);
+			return rpd_fail(
+				-EINVAL,
+				"RPROC segment map note: entry %zu names segment %u of %zu",
+				i, e.load_index, nsegments);
 	}
 	return 0;
 }
@@ -285,9 +293,10 @@ static int check_rproc_note(const struct rpd_note *note, size_t nsegments)
 		return check_segmap(note, nsegments);
 	case RPD_NT_CRASH_RECORD:
 		if (note->descsz > RPD_CRASH_RECORD_NOTE_MAX)
-			return rpd_fail(-EINVAL,
-					"RPROC crash record note: %zu bytes exceeds the limit of %u",
-					note->descsz, RPD_CRASH_RECORD_NOTE_MAX);
+			return rpd_fail(
+				-EINVAL,
+				"RPROC crash record note: %zu bytes exceeds the limit of %u",
+				note->descsz, RPD_CRASH_RECORD_NOTE_MAX);
 		return 0;
 	default:
 		return 0;
@@ -309,10 +318,10 @@ static int check_arm_core_note(const struct rpd_note *note)
 	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++)
 		if (note->type == sizes[i].type &&
 		    note->descsz != sizes[i].size)
-			return rpd_fail(-EINVAL,
-					"CORE %s note: %zu bytes, ARM needs %zu",
-					sizes[i].name, note->descsz,
-					sizes[i].size);
+			return rpd_fail(
+				-EINVAL,
+				"CORE %s note: %zu bytes, ARM needs %zu",
+				sizes[i].name, note->descsz, sizes[i].size);
 	return 0;
 }
 
@@ -328,8 +337,9 @@ int rpd_note_check(const struct rpd_note *note, uint16_t machine,
 	if (!strcmp(note->owner, RPD_GDB_NOTE_OWNER) &&
 	    note->type == NT_GDB_TDESC &&
 	    (!note->descsz || desc[note->descsz - 1] != '\0'))
-		return rpd_fail(-EINVAL,
-				"GDB target description note is not NUL-terminated");
+		return rpd_fail(
+			-EINVAL,
+			"GDB target description note is not NUL-terminated");
 	return 0;
 }
 

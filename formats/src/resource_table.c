@@ -25,7 +25,7 @@ enum fw_resource_type {
 
 /* struct resource_table without offset[] */
 #define RSC_TABLE_HDR_SIZE 16
-#define RSC_HDR_SIZE 4		/* struct fw_rsc_hdr: u32 type */
+#define RSC_HDR_SIZE 4 /* struct fw_rsc_hdr: u32 type */
 #define RSC_NAME_LEN 32
 
 /* struct fw_rsc_carveout and fw_rsc_devmem: da, pa, len, flags, reserved,
@@ -79,11 +79,11 @@ static int check_body(const struct rsc_entry *e, uint64_t size,
 		      const char *name)
 {
 	if (e->avail < size)
-		return rpd_fail(-EINVAL,
-				"%s: entry %zu: %s resource of %llu bytes is truncated (%llu bytes left in the table)",
-				name, e->index, rsc_type_name(e->type),
-				(unsigned long long)size,
-				(unsigned long long)e->avail);
+		return rpd_fail(
+			-EINVAL,
+			"%s: entry %zu: %s resource of %llu bytes is truncated (%llu bytes left in the table)",
+			name, e->index, rsc_type_name(e->type),
+			(unsigned long long)size, (unsigned long long)e->avail);
 	return 0;
 }
 
@@ -91,9 +91,10 @@ static int check_reserved(const struct rsc_entry *e, uint32_t reserved,
 			  const char *name)
 {
 	if (reserved)
-		return rpd_fail(-EINVAL,
-				"%s: entry %zu: %s resource has non-zero reserved bytes",
-				name, e->index, rsc_type_name(e->type));
+		return rpd_fail(
+			-EINVAL,
+			"%s: entry %zu: %s resource has non-zero reserved bytes",
+			name, e->index, rsc_type_name(e->type));
 	return 0;
 }
 
@@ -136,8 +137,8 @@ static int add_trace(struct rpd_rsc_table *t, const struct rsc_entry *e,
 }
 
 /* The first crash record entry wins, as a firmware has one record. */
-static int add_crash_record(struct rpd_rsc_table *t,
-			    const struct rsc_entry *e, const char *name)
+static int add_crash_record(struct rpd_rsc_table *t, const struct rsc_entry *e,
+			    const char *name)
 {
 	struct rpd_trace_desc desc;
 	int r;
@@ -203,14 +204,16 @@ static int check_table_header(const uint8_t *p, size_t size, const char *name)
 	uint32_t ver, num;
 
 	if (size < RSC_TABLE_HDR_SIZE)
-		return rpd_fail(-EINVAL,
-				"%s: %zu bytes are too few for a resource table header",
-				name, size);
+		return rpd_fail(
+			-EINVAL,
+			"%s: %zu bytes are too few for a resource table header",
+			name, size);
 	ver = get_le32(p);
 	if (ver != 1)
-		return rpd_fail(-EINVAL,
-				"%s: version %u is not supported (the kernel accepts 1)",
-				name, ver);
+		return rpd_fail(
+			-EINVAL,
+			"%s: version %u is not supported (the kernel accepts 1)",
+			name, ver);
 	if (get_le32(p + 8) || get_le32(p + 12))
 		return rpd_fail(-EINVAL, "%s: non-zero reserved bytes", name);
 	num = get_le32(p + 4);
@@ -254,9 +257,10 @@ int rpd_rsc_table_parse(const void *buf, size_t size, const char *name,
 		if (offset < RSC_TABLE_HDR_SIZE || offset >= size ||
 		    size - offset < RSC_HDR_SIZE) {
 			rpd_rsc_table_release(out);
-			return rpd_fail(-EINVAL,
-					"%s: entry %zu: offset 0x%x is outside the table (size 0x%zx)",
-					name, i, offset, size);
+			return rpd_fail(
+				-EINVAL,
+				"%s: entry %zu: offset 0x%x is outside the table (size 0x%zx)",
+				name, i, offset, size);
 		}
 		e = (struct rsc_entry){
 			.index = i,

@@ -23,7 +23,8 @@ static int plan_append(struct rpd_segment_plan *plan, size_t *cap,
 		struct rpd_planned_segment *segs;
 
 		if (ncap > SIZE_MAX / sizeof(*segs))
-			return rpd_fail(-ENOMEM, "segment plan: too many segments");
+			return rpd_fail(-ENOMEM,
+					"segment plan: too many segments");
 		segs = realloc(plan->segs, ncap * sizeof(*segs));
 		if (!segs)
 			return rpd_fail(-ENOMEM, "segment plan: out of memory");
@@ -94,7 +95,8 @@ static int plan_firmware_segment(const struct rpd_devcd *dump,
 			.load = *fs,
 			.source_da = fs->vaddr,
 			.firmware_index = fi,
-			.map_flags = RPD_SEGMAP_FROM_FIRMWARE | RPD_SEGMAP_NOT_DUMPED,
+			.map_flags = RPD_SEGMAP_FROM_FIRMWARE |
+				     RPD_SEGMAP_NOT_DUMPED,
 			.is_load = false,
 		};
 
@@ -139,8 +141,8 @@ static int plan_undescribed(const struct rpd_segment *d, size_t nplanned,
 		if (k < nplanned) {
 			const struct rpd_segment *p = &plan->segs[k].load;
 
-			if (!plan->segs[k].is_load || p->offset + p->filesz <= pos ||
-			    p->offset >= end)
+			if (!plan->segs[k].is_load ||
+			    p->offset + p->filesz <= pos || p->offset >= end)
 				continue;
 			next = p->offset;
 			resume = p->offset + p->filesz;
@@ -187,10 +189,11 @@ int rpd_plan_segments(const struct rpd_devcd *dump,
 
 	nfirmware = plan->n;
 	if (nfirmware)
-		qsort(plan->segs, nfirmware, sizeof(*plan->segs), cmp_by_source);
+		qsort(plan->segs, nfirmware, sizeof(*plan->segs),
+		      cmp_by_source);
 	for (size_t j = 0; j < rpd_devcd_nsegments(dump); j++) {
-		r = plan_undescribed(rpd_devcd_segment(dump, j), nfirmware, plan,
-				     &cap);
+		r = plan_undescribed(rpd_devcd_segment(dump, j), nfirmware,
+				     plan, &cap);
 		if (r < 0)
 			goto fail;
 	}

@@ -20,17 +20,18 @@
 #include "rproc/rprocdump.h"
 
 struct rpd_planned_segment {
-	struct rpd_segment load;  /* load.offset: where its bytes are in the dump */
-	uint64_t source_da;	  /* device address the bytes come from */
-	int32_t firmware_index;	  /* firmware segment, or -1 */
-	uint32_t map_flags;	  /* RPD_SEGMAP_* of core_format.h */
-	bool is_load;		  /* false: a NOT_DUMPED firmware segment */
+	struct rpd_segment
+		load;	    /* load.offset: where its bytes are in the dump */
+	uint64_t source_da; /* device address the bytes come from */
+	int32_t firmware_index; /* firmware segment, or -1 */
+	uint32_t map_flags;	/* RPD_SEGMAP_* of core_format.h */
+	bool is_load;		/* false: a NOT_DUMPED firmware segment */
 };
 
 struct rpd_segment_plan {
 	struct rpd_planned_segment *segs; /* loads in dump order, then the rest */
 	size_t n;			  /* entries */
-	size_t nloads;			  /* the first nloads entries are loads */
+	size_t nloads; /* the first nloads entries are loads */
 };
 
 /* Plans the core's segments; fw NULL keeps the dump's own segments. */

@@ -114,17 +114,17 @@ static inline void closep(int *fd)
 #define _cleanup_close_ _cleanup_(closep)
 
 /* Moves ownership out of a _cleanup_ variable. */
-#define TAKE_PTR(p)                            \
-	({                                     \
-		__typeof__(p) _p = (p);        \
-		(p) = NULL;                    \
-		_p;                            \
+#define TAKE_PTR(p)                     \
+	({                              \
+		__typeof__(p) _p = (p); \
+		(p) = NULL;             \
+		_p;                     \
 	})
-#define TAKE_FD(fd)                            \
-	({                                     \
-		int _fd = (fd);                \
-		(fd) = -1;                     \
-		_fd;                           \
+#define TAKE_FD(fd)             \
+	({                      \
+		int _fd = (fd); \
+		(fd) = -1;      \
+		_fd;            \
 	})
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

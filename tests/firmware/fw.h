@@ -40,10 +40,10 @@ void board_watchdog_start(uint32_t timeout_us);
 void fw_assert_failed(const char *file, int line, const char *expr)
 	__attribute__((noreturn, noinline));
 
-#define FW_ASSERT(expr)							\
-	do {								\
-		if (!(expr))						\
-			fw_assert_failed(__FILE__, __LINE__, #expr);	\
+#define FW_ASSERT(expr)                                              \
+	do {                                                         \
+		if (!(expr))                                         \
+			fw_assert_failed(__FILE__, __LINE__, #expr); \
 	} while (0)
 
 #define FW_ALWAYS_INLINE static inline __attribute__((always_inline))

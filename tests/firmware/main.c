@@ -25,7 +25,9 @@ volatile uint32_t fw_commands_done;
 
 /* Initialized data in RAM, as a host-writable command queue would be. */
 uint32_t fw_command_queue[FW_QUEUE_LEN] = {
-	FW_CMD_PING, FW_CMD_PING, FW_CMD_SCENARIO,
+	FW_CMD_PING,
+	FW_CMD_PING,
+	FW_CMD_SCENARIO,
 };
 
 static const char *base_name(const char *path)
@@ -42,8 +44,8 @@ void fw_assert_failed(const char *file, int line, const char *expr)
 {
 	char msg[RPROC_CRASH_MESSAGE_MAX];
 
-	rproc_trace_format(msg, sizeof(msg), "%s:%d: %s", base_name(file),
-			   line, expr);
+	rproc_trace_format(msg, sizeof(msg), "%s:%d: %s", base_name(file), line,
+			   expr);
 	fw_log("assertion failed: %s\n", msg);
 	rproc_crash_raise(RPROC_CRASH_REASON_ASSERT, msg);
 }

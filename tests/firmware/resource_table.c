@@ -9,10 +9,10 @@
 #include "fw.h"
 #include "rproc_rsc_table.h"
 
-#define FW_CODE_DA	0x00000000u
-#define FW_CODE_SIZE	0x00040000u
-#define FW_RAM_DA	0x20000000u
-#define FW_RAM_SIZE	0x00010000u
+#define FW_CODE_DA 0x00000000u
+#define FW_CODE_SIZE 0x00040000u
+#define FW_RAM_DA 0x20000000u
+#define FW_RAM_SIZE 0x00010000u
 
 struct fw_resource_table {
 	struct rproc_resource_table hdr;

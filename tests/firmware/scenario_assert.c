@@ -13,8 +13,8 @@
 
 const char fw_scenario_name[] = "assert";
 
-#define CONFIG_MAGIC	0x47464e43u	/* "CNFG" */
-#define CONFIG_VERSION	2u
+#define CONFIG_MAGIC 0x47464e43u /* "CNFG" */
+#define CONFIG_VERSION 2u
 
 struct config {
 	uint32_t magic;

@@ -52,7 +52,8 @@ static void read_notes(const struct rpd_core *core)
 		if (strcmp(n->owner, RPD_NOTE_OWNER))
 			continue;
 		if (n->type == RPD_NT_TRACE)
-			for (size_t k = 0; k + RPD_TRACE_ENTRY_SIZE <= n->descsz;
+			for (size_t k = 0;
+			     k + RPD_TRACE_ENTRY_SIZE <= n->descsz;
 			     k += RPD_TRACE_ENTRY_SIZE) {
 				struct rpd_trace_entry t;
 
@@ -60,7 +61,8 @@ static void read_notes(const struct rpd_core *core)
 				touch(t.name, strlen(t.name));
 			}
 		if (n->type == RPD_NT_SEGMAP)
-			for (size_t k = 0; k + RPD_SEGMAP_ENTRY_SIZE <= n->descsz;
+			for (size_t k = 0;
+			     k + RPD_SEGMAP_ENTRY_SIZE <= n->descsz;
 			     k += RPD_SEGMAP_ENTRY_SIZE) {
 				struct rpd_segmap_entry e;
 

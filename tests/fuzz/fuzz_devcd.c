@@ -51,8 +51,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		read_around(dump, seg);
 		/* All that the file holds must read back. */
 		all = malloc(seg->filesz ? seg->filesz : 1);
-		if (all && rpd_devcd_read(dump, seg->paddr, all,
-					  seg->filesz) < 0)
+		if (all &&
+		    rpd_devcd_read(dump, seg->paddr, all, seg->filesz) < 0)
 			__builtin_trap();
 		free(all);
 	}

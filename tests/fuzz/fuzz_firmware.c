@@ -45,8 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (seg->filesz > seg->memsz || seg->filesz > size)
 			__builtin_trap();
 		all = malloc(seg->filesz ? seg->filesz : 1);
-		if (all && rpd_firmware_read(fw, seg->vaddr, all,
-					     seg->filesz) < 0)
+		if (all &&
+		    rpd_firmware_read(fw, seg->vaddr, all, seg->filesz) < 0)
 			__builtin_trap();
 		free(all);
 		rpd_firmware_read(fw, seg->vaddr + seg->filesz - 8, buf, 16);

@@ -37,8 +37,8 @@ static uint32_t input_word(const uint8_t *data, size_t size, unsigned i)
  * Reads at offsets from the input. A read either fails with a message or
  * returns what lies between off and the end of the data, if that is known.
  */
-static void read_some(struct rpd_gz_reader *r, const uint8_t *data,
-		      size_t size, bool sized, uint64_t total)
+static void read_some(struct rpd_gz_reader *r, const uint8_t *data, size_t size,
+		      bool sized, uint64_t total)
 {
 	static uint8_t buf[READ_MAX];
 

@@ -93,8 +93,9 @@ static void fill_memory(struct fixture *f)
 		uint8_t *region = s->paddr >= RAM_DA ?
 					  f->ram + (s->paddr - RAM_DA) :
 					  f->code + s->paddr;
-		uint8_t *run = s->vaddr >= RAM_DA ? f->ram + (s->vaddr - RAM_DA) :
-						    f->code + s->vaddr;
+		uint8_t *run = s->vaddr >= RAM_DA ?
+				       f->ram + (s->vaddr - RAM_DA) :
+				       f->code + s->vaddr;
 
 		/* The kernel loads at p_paddr, the startup code copies. */
 		memset(region, 0, s->memsz);
@@ -112,7 +113,7 @@ static void fill_memory(struct fixture *f)
 	put_le16(record + 0x08, RPROC_CRASH_ARCH_ARMV7M);
 	put_le16(record + 0x0a, RPROC_CRASH_REASON_USAGEFAULT);
 	put_le32(record + 0x0c, 1);
-	put_le32(record + 0x14, 6);			 /* UsageFault */
+	put_le32(record + 0x14, 6); /* UsageFault */
 	for (int i = 0; i < 13; i++)
 		put_le32(record + 0x18 + 4 * i, 0x1000 + (uint32_t)i);
 	put_le32(record + 0x18 + 0x34, RAM_DA + 0x1f00); /* sp */
@@ -171,10 +172,14 @@ static uint8_t *make_dump(const struct fixture *f, size_t *len)
 	eh->e_ehsize = sizeof(*eh);
 	eh->e_phentsize = sizeof(*ph);
 	eh->e_phnum = 2;
-	ph[0] = (Elf32_Phdr){ PT_LOAD, (Elf32_Off)hdr, CODE_DA, CODE_DA,
-			      CODE_LEN, CODE_LEN, PF_R | PF_W | PF_X, 0 };
-	ph[1] = (Elf32_Phdr){ PT_LOAD, (Elf32_Off)(hdr + CODE_LEN), RAM_DA,
-			      RAM_DA, RAM_LEN, RAM_LEN, PF_R | PF_W | PF_X, 0 };
+	ph[0] = (Elf32_Phdr){
+		PT_LOAD,  (Elf32_Off)hdr,     CODE_DA, CODE_DA, CODE_LEN,
+		CODE_LEN, PF_R | PF_W | PF_X, 0
+	};
+	ph[1] = (Elf32_Phdr){
+		PT_LOAD, (Elf32_Off)(hdr + CODE_LEN), RAM_DA, RAM_DA, RAM_LEN,
+		RAM_LEN, PF_R | PF_W | PF_X,	      0
+	};
 	memcpy(d + hdr, f->code, CODE_LEN);
 	memcpy(d + hdr + CODE_LEN, f->ram, RAM_LEN);
 	*len = hdr + CODE_LEN + RAM_LEN;
@@ -293,17 +298,21 @@ static void test_registers_and_notes(void **state)
 	n = rpd_core_find_note(c.core, "CORE", NT_PRSTATUS, 0);
 	assert_non_null(n);
 	assert_int_equal(n->descsz, 148);
-	assert_int_equal(get_le32((const uint8_t *)n->desc + 72 + 15 * 4), 0x200);
+	assert_int_equal(get_le32((const uint8_t *)n->desc + 72 + 15 * 4),
+			 0x200);
 	assert_int_equal(get_le32((const uint8_t *)n->desc + 72 + 14 * 4),
 			 0xfffffff9);
 	assert_int_equal(get_le32((const uint8_t *)n->desc + 72 + 13 * 4),
 			 RAM_DA + 0x1ee0);
-	assert_int_equal(get_le16((const uint8_t *)n->desc + 12), 8 /* SIGFPE */);
+	assert_int_equal(get_le16((const uint8_t *)n->desc + 12),
+			 8 /* SIGFPE */);
 	/* Then the interrupted context itself. */
 	n = rpd_core_find_note(c.core, "CORE", NT_PRSTATUS, 1);
 	assert_non_null(n);
-	assert_int_equal(get_le32((const uint8_t *)n->desc + 72 + 15 * 4), 0x120);
-	assert_int_equal(get_le32((const uint8_t *)n->desc + 72 + 4 * 4), 0x1004);
+	assert_int_equal(get_le32((const uint8_t *)n->desc + 72 + 15 * 4),
+			 0x120);
+	assert_int_equal(get_le32((const uint8_t *)n->desc + 72 + 4 * 4),
+			 0x1004);
 	assert_non_null(rpd_core_find_note(c.core, "CORE", NT_PRPSINFO, 0));
 	assert_non_null(rpd_core_find_note(c.core, "GDB", NT_GDB_TDESC, 0));
 	assert_non_null(rpd_core_find_note(c.core, RPD_NOTE_OWNER,
@@ -315,7 +324,8 @@ static void test_registers_and_notes(void **state)
 	assert_string_equal(rpd_core_info(c.core, "crash_time"), "1700000000");
 	assert_string_equal(rpd_core_info(c.core, "firmware_match"), "match");
 	assert_string_equal(rpd_core_info(c.core, "layout"), "mainline");
-	assert_string_equal(rpd_core_info(c.core, "crash_reason"), "usagefault");
+	assert_string_equal(rpd_core_info(c.core, "crash_reason"),
+			    "usagefault");
 	assert_string_equal(rpd_core_info(c.core, "crash_message"),
 			    "divide by zero");
 	assert_string_equal(rpd_core_info(c.core, "truncated"), "0");

@@ -88,14 +88,26 @@ static uint8_t *build(const struct spec *sp, size_t *len)
 
 /* The base core: ARM, with every note this library knows. */
 static const struct rpd_segment base_segs[] = {
-	{ .vaddr = 0x20000000, .paddr = 0x20000000, .memsz = 0x1000,
-	  .filesz = 0x1000, .flags = PF_R | PF_W },
-	{ .vaddr = 0x20001000, .paddr = 0x20001000, .memsz = 0x800,
-	  .filesz = 0x800, .flags = PF_R | PF_W },	/* adjacent */
-	{ .vaddr = 0x30000000, .paddr = 0x30000000, .memsz = 0x100,
-	  .filesz = 0x80, .flags = PF_R },		/* partial */
-	{ .vaddr = 0x00000000, .paddr = 0x00000000, .memsz = 0x400,
-	  .filesz = 0, .flags = PF_R | PF_X },		/* not dumped */
+	{ .vaddr = 0x20000000,
+	  .paddr = 0x20000000,
+	  .memsz = 0x1000,
+	  .filesz = 0x1000,
+	  .flags = PF_R | PF_W },
+	{ .vaddr = 0x20001000,
+	  .paddr = 0x20001000,
+	  .memsz = 0x800,
+	  .filesz = 0x800,
+	  .flags = PF_R | PF_W }, /* adjacent */
+	{ .vaddr = 0x30000000,
+	  .paddr = 0x30000000,
+	  .memsz = 0x100,
+	  .filesz = 0x80,
+	  .flags = PF_R }, /* partial */
+	{ .vaddr = 0x00000000,
+	  .paddr = 0x00000000,
+	  .memsz = 0x400,
+	  .filesz = 0,
+	  .flags = PF_R | PF_X }, /* not dumped */
 };
 
 static const char info[] = "name=m4\0firmware=fw.elf\0crash_type=watchdog";
@@ -118,9 +130,11 @@ static struct test_note base_notes[] = {
 
 static int make_base_notes(void **state)
 {
-	const struct rpd_arm_regs regs = { .r = { [13] = 0x20000ff0,
-						  [15] = 0x4d4 } };
-	const struct rpd_trace_entry t = { .da = 0x20001000, .len = 0x800,
+	const struct rpd_arm_regs regs = {
+		.r = { [13] = 0x20000ff0, [15] = 0x4d4 }
+	};
+	const struct rpd_trace_entry t = { .da = 0x20001000,
+					   .len = 0x800,
 					   .format = RPD_TRACE_FORMAT_RTRC,
 					   .name = "trace0" };
 
@@ -143,7 +157,8 @@ static int make_base_notes(void **state)
 
 static struct spec base_spec(uint8_t elf_class)
 {
-	return (struct spec){ .elf_class = elf_class, .machine = EM_ARM,
+	return (struct spec){ .elf_class = elf_class,
+			      .machine = EM_ARM,
 			      .notes = base_notes,
 			      .nnotes = ARRAY_SIZE(base_notes),
 			      .segs = base_segs,
@@ -217,8 +232,9 @@ static void test_read_errors(void **state)
 
 	assert_int_equal(rpd_core_open_mem(b, len, &core), 0);
 	/* Beyond p_filesz of a partial segment: memory, but no bytes. */
-	test_assert_error(rpd_core_read(core, 0x30000070, buf, 0x20), -ENOENT,
-			  "core: no data at 0x30000080 (reading 0x20 bytes at 0x30000070)");
+	test_assert_error(
+		rpd_core_read(core, 0x30000070, buf, 0x20), -ENOENT,
+		"core: no data at 0x30000080 (reading 0x20 bytes at 0x30000070)");
 	test_assert_error(rpd_core_read(core, 0x100, buf, 1), -ENOENT,
 			  "no data at 0x100");
 	test_assert_error(rpd_core_read(core, 0x200017f0, buf, 0x20), -ENOENT,
@@ -297,8 +313,8 @@ static uint8_t *first_note(uint8_t *b, uint8_t c)
 }
 
 /* Opens a corrupted copy of the base core of class c. */
-static void expect_refused(uint8_t c, void (*corrupt)(uint8_t *, uint8_t,
-						       size_t *),
+static void expect_refused(uint8_t c,
+			   void (*corrupt)(uint8_t *, uint8_t, size_t *),
 			   const char *msg)
 {
 	struct rpd_core *core = NULL;
@@ -311,10 +327,22 @@ static void expect_refused(uint8_t c, void (*corrupt)(uint8_t *, uint8_t,
 	free(b);
 }
 
-static void cut_to_10(uint8_t *b, uint8_t c, size_t *len) { *len = 10; }
-static void cut_to_40(uint8_t *b, uint8_t c, size_t *len) { *len = 40; }
-static void bad_magic(uint8_t *b, uint8_t c, size_t *len) { b[1] = 'e'; }
-static void bad_class(uint8_t *b, uint8_t c, size_t *len) { b[EI_CLASS] = 3; }
+static void cut_to_10(uint8_t *b, uint8_t c, size_t *len)
+{
+	*len = 10;
+}
+static void cut_to_40(uint8_t *b, uint8_t c, size_t *len)
+{
+	*len = 40;
+}
+static void bad_magic(uint8_t *b, uint8_t c, size_t *len)
+{
+	b[1] = 'e';
+}
+static void bad_class(uint8_t *b, uint8_t c, size_t *len)
+{
+	b[EI_CLASS] = 3;
+}
 static void big_endian(uint8_t *b, uint8_t c, size_t *len)
 {
 	b[EI_DATA] = ELFDATA2MSB;
@@ -392,7 +420,7 @@ static void owner_huge(uint8_t *b, uint8_t c, size_t *len)
 }
 static void owner_unterminated(uint8_t *b, uint8_t c, size_t *len)
 {
-	first_note(b, c)[12 + 4] = '!';	/* "CORE\0" */
+	first_note(b, c)[12 + 4] = '!'; /* "CORE\0" */
 }
 static void note_header_cut(uint8_t *b, uint8_t c, size_t *len)
 {
@@ -424,20 +452,32 @@ static void test_malformed(void **state)
 		{ 1, no_phdrs, "core: no program headers" },
 		{ 2, pn_xnum, "extended program header numbering (PN_XNUM)" },
 		{ 1, phdrs_out_of_file, "program headers at 0x" },
-		{ 2, phoff_overflows, "program headers at 0xffffffffffffffc0 + 0x118 exceed file size" },
-		{ 1, load_first, "program header 0 has type 0x1, not the PT_NOTE" },
+		{ 2, phoff_overflows,
+		  "program headers at 0xffffffffffffffc0 + 0x118 exceed file size" },
+		{ 1, load_first,
+		  "program header 0 has type 0x1, not the PT_NOTE" },
 		{ 2, notes_out_of_file, "core: note segment: offset 0x" },
 		{ 1, load_out_of_file, "core: segment 1: offset 0x" },
-		{ 2, load_offset_overflows, "segment 1: offset 0xfffffffffffffff0 + size 0x800 exceeds file size" },
-		{ 1, filesz_above_memsz, "core: segment 0: file size 0x1000 exceeds memory size 0xfff" },
-		{ 1, overlap, "core: segments 0x20000000+0x1000 and 0x20000800+0x400 overlap" },
-		{ 2, overlap, "core: segments 0x20000000+0x1000 and 0x20000800+0x400 overlap" },
-		{ 1, wraps32, "core: segment 2: 0xffffff80 + 0x100 wraps around the address space" },
-		{ 2, wraps64, "core: segment 3: 0xfffffffffffffc01 + 0x400 wraps around" },
-		{ 1, note_past_segment, "core: note 0: note at offset 0x0: descriptor of 65536 bytes runs past the end of the note segment" },
-		{ 2, note_huge, "descriptor of 0x1000000 bytes exceeds the limit of 0xffffff" },
-		{ 1, owner_huge, "note 0: note at offset 0x0: owner of 4294967295 bytes runs past" },
-		{ 1, owner_unterminated, "core: note 0: note at offset 0x0: owner is not NUL-terminated" },
+		{ 2, load_offset_overflows,
+		  "segment 1: offset 0xfffffffffffffff0 + size 0x800 exceeds file size" },
+		{ 1, filesz_above_memsz,
+		  "core: segment 0: file size 0x1000 exceeds memory size 0xfff" },
+		{ 1, overlap,
+		  "core: segments 0x20000000+0x1000 and 0x20000800+0x400 overlap" },
+		{ 2, overlap,
+		  "core: segments 0x20000000+0x1000 and 0x20000800+0x400 overlap" },
+		{ 1, wraps32,
+		  "core: segment 2: 0xffffff80 + 0x100 wraps around the address space" },
+		{ 2, wraps64,
+		  "core: segment 3: 0xfffffffffffffc01 + 0x400 wraps around" },
+		{ 1, note_past_segment,
+		  "core: note 0: note at offset 0x0: descriptor of 65536 bytes runs past the end of the note segment" },
+		{ 2, note_huge,
+		  "descriptor of 0x1000000 bytes exceeds the limit of 0xffffff" },
+		{ 1, owner_huge,
+		  "note 0: note at offset 0x0: owner of 4294967295 bytes runs past" },
+		{ 1, owner_unterminated,
+		  "core: note 0: note at offset 0x0: owner is not NUL-terminated" },
 		{ 2, note_header_cut, "core: note 6: note at offset 0x" },
 	};
 
@@ -492,7 +532,8 @@ static void expect_note_refused(uint16_t machine, const struct test_note *n,
 	sp.machine = machine;
 	b = build_with_note(&sp, n, &len);
 	if (msg)
-		test_assert_error(rpd_core_open_mem(b, len, &core), -EINVAL, msg);
+		test_assert_error(rpd_core_open_mem(b, len, &core), -EINVAL,
+				  msg);
 	else if (rpd_core_open_mem(b, len, &core) < 0)
 		fail_msg("%s", rpd_error());
 	rpd_core_free(core);
@@ -536,7 +577,8 @@ static void test_bad_notes(void **state)
 		{ "RPROC", 99, "x", 1 },
 		{ "LINUX", NT_PRSTATUS, big, 147 },
 	};
-	const struct test_note other_machine = { "CORE", NT_PRSTATUS, big, 147 };
+	const struct test_note other_machine = { "CORE", NT_PRSTATUS, big,
+						 147 };
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 		expect_note_refused(EM_ARM, &cases[i].note, cases[i].msg);
@@ -642,7 +684,10 @@ static void test_gz_file(void **state)
 	struct file_fixture *fx = *state;
 	/* Large enough to span several gzip members. */
 	const struct rpd_segment segs[] = {
-		base_segs[0], base_segs[1], base_segs[2], base_segs[3],
+		base_segs[0],
+		base_segs[1],
+		base_segs[2],
+		base_segs[3],
 		{ .vaddr = 0x40000000, .memsz = 0x50000, .filesz = 0x48000 },
 	};
 	struct spec sp = base_spec(ELFCLASS64);
@@ -694,15 +739,18 @@ static void test_gz_malformed(void **state)
 		{ .vaddr = 0x2000, .memsz = 0x100 },
 	};
 	const struct test_note bad = { "RPROC", RPD_NT_INFO, "x", 2 };
-	struct spec sp = { .elf_class = ELFCLASS32, .machine = EM_ARM,
-			   .segs = segs, .nsegs = ARRAY_SIZE(segs) };
+	struct spec sp = { .elf_class = ELFCLASS32,
+			   .machine = EM_ARM,
+			   .segs = segs,
+			   .nsegs = ARRAY_SIZE(segs) };
 	struct rpd_core *core;
 	size_t len;
 	uint8_t *b = build_with_note(&sp, &bad, &len);
 	char *path = write_gz(fx->dir, "bad.core.gz", b, len);
 
-	test_assert_error(rpd_core_open(path, &core), -EINVAL,
-			  "/bad.core.gz: note 0: RPROC info note: string 0 (\"x\") has no '='");
+	test_assert_error(
+		rpd_core_open(path, &core), -EINVAL,
+		"/bad.core.gz: note 0: RPROC info note: string 0 (\"x\") has no '='");
 	free(path);
 	free(b);
 }

@@ -28,22 +28,37 @@ struct test_note {
 
 static const struct test_note notes[] = {
 	{ "RPROC", RPD_NT_INFO, "name=m4\0firmware=blinky.elf", 28 },
-	{ "GDB", 0x1234, "\x01\x02\x03\x04\x05", 5 },	/* odd size */
-	{ "X", 7, "", 0 },				/* empty */
+	{ "GDB", 0x1234, "\x01\x02\x03\x04\x05", 5 }, /* odd size */
+	{ "X", 7, "", 0 },			      /* empty */
 	{ "LONGER-OWNER", 9, "abc", 3 },
 };
 
 static const struct rpd_segment segs[] = {
-	{ .vaddr = 0x00000000, .paddr = 0x10000000, .memsz = 0x1000,
-	  .filesz = 0x1000, .flags = PF_R | PF_X },
-	{ .vaddr = 0x20000000, .paddr = 0x20000000, .memsz = 0x4000,
-	  .filesz = 0, .flags = PF_R | PF_W },		/* not dumped */
-	{ .vaddr = 0x20004000, .paddr = 0x30004000, .memsz = 0x3000,
-	  .filesz = 0x2001, .flags = PF_R | PF_W },	/* partial */
-	{ .vaddr = 0x30000000, .paddr = 0x30000000, .memsz = 0,
-	  .filesz = 0, .flags = PF_R },			/* empty */
-	{ .vaddr = 0x10000000, .paddr = 0x10000000, .memsz = 0x777,
-	  .filesz = 0x777, .flags = PF_R },
+	{ .vaddr = 0x00000000,
+	  .paddr = 0x10000000,
+	  .memsz = 0x1000,
+	  .filesz = 0x1000,
+	  .flags = PF_R | PF_X },
+	{ .vaddr = 0x20000000,
+	  .paddr = 0x20000000,
+	  .memsz = 0x4000,
+	  .filesz = 0,
+	  .flags = PF_R | PF_W }, /* not dumped */
+	{ .vaddr = 0x20004000,
+	  .paddr = 0x30004000,
+	  .memsz = 0x3000,
+	  .filesz = 0x2001,
+	  .flags = PF_R | PF_W }, /* partial */
+	{ .vaddr = 0x30000000,
+	  .paddr = 0x30000000,
+	  .memsz = 0,
+	  .filesz = 0,
+	  .flags = PF_R }, /* empty */
+	{ .vaddr = 0x10000000,
+	  .paddr = 0x10000000,
+	  .memsz = 0x777,
+	  .filesz = 0x777,
+	  .flags = PF_R },
 };
 
 static uint8_t pattern(uint64_t pos)
@@ -63,10 +78,9 @@ static uint64_t data_total(void)
 static void declare(struct rpd_core_writer *w)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(notes); i++)
-		assert_int_equal(rpd_core_writer_add_note(w, notes[i].owner,
-							  notes[i].type,
-							  notes[i].desc,
-							  notes[i].descsz),
+		assert_int_equal(rpd_core_writer_add_note(
+					 w, notes[i].owner, notes[i].type,
+					 notes[i].desc, notes[i].descsz),
 				 0);
 	for (size_t i = 0; i < ARRAY_SIZE(segs); i++)
 		assert_int_equal(rpd_core_writer_add_segment(w, &segs[i]),
@@ -78,8 +92,10 @@ static void write_core(uint8_t elf_class, struct test_mem_sink *m)
 {
 	static const size_t pieces[] = { 1, 7, 4093, 13, 2048, 3, 999 };
 	const struct rpd_elf_ident ident = {
-		.elf_class = elf_class, .machine = EM_ARM,
-		.flags = 0x5000200, .entry = 0x4d5,
+		.elf_class = elf_class,
+		.machine = EM_ARM,
+		.flags = 0x5000200,
+		.entry = 0x4d5,
 	};
 	struct rpd_sink sink = test_mem_sink(m);
 	struct rpd_core_writer *w;
@@ -125,11 +141,11 @@ static void check_layout(uint8_t elf_class, const struct test_mem_sink *m)
 	assert_int_equal(get_le32(b + 20), 1);
 	if (is64) {
 		assert_int_equal(get_le64(b + 24), 0x4d5);
-		assert_int_equal(get_le64(b + 32), ehsize);	/* e_phoff */
-		assert_int_equal(get_le64(b + 40), 0);		/* e_shoff */
+		assert_int_equal(get_le64(b + 32), ehsize); /* e_phoff */
+		assert_int_equal(get_le64(b + 40), 0);	    /* e_shoff */
 		assert_int_equal(get_le32(b + 48), 0x5000200);
 		assert_int_equal(get_le16(b + 56), 1 + ARRAY_SIZE(segs));
-		assert_int_equal(get_le16(b + 60), 0);		/* e_shnum */
+		assert_int_equal(get_le16(b + 60), 0); /* e_shnum */
 	} else {
 		assert_int_equal(get_le32(b + 24), 0x4d5);
 		assert_int_equal(get_le32(b + 28), ehsize);
@@ -258,9 +274,11 @@ static void test_round_trip_elf64(void **state)
 static void test_write_zeros(void **state)
 {
 	const struct rpd_elf_ident ident = { .elf_class = ELFCLASS64 };
-	const struct rpd_segment a = { .vaddr = 0x1000, .memsz = 0x9000,
+	const struct rpd_segment a = { .vaddr = 0x1000,
+				       .memsz = 0x9000,
 				       .filesz = 0x9000 };
-	const struct rpd_segment b = { .vaddr = 0x100000, .memsz = 0x10000,
+	const struct rpd_segment b = { .vaddr = 0x100000,
+				       .memsz = 0x10000,
 				       .filesz = 0x10000 };
 	struct test_mem_sink m = { 0 };
 	struct rpd_sink sink = test_mem_sink(&m);
@@ -275,8 +293,8 @@ static void test_write_zeros(void **state)
 	assert_int_equal(rpd_core_writer_start(w), 0);
 	assert_int_equal(rpd_core_writer_write(w, ones, sizeof(ones)), 0);
 	/* From inside a to inside b, more than one zero block. */
-	assert_int_equal(rpd_core_writer_write_zeros(w, 0x9000 - 0x100 + 0x8000),
-			 0);
+	assert_int_equal(
+		rpd_core_writer_write_zeros(w, 0x9000 - 0x100 + 0x8000), 0);
 	assert_int_equal(rpd_core_writer_write(w, ones, sizeof(ones)), 0);
 	assert_int_equal(rpd_core_writer_write_zeros(w, 0x8000 - 0x100), 0);
 	assert_int_equal(rpd_core_writer_finish(w), 0);
@@ -319,15 +337,18 @@ static void check_tools(uint8_t elf_class)
 	assert_non_null(strstr(out, "NOTE "));
 	assert_non_null(strstr(out, "RPROC"));
 	assert_non_null(strstr(out, "LONGER-OWNER"));
-	assert_non_null(strstr(out, elf_class == ELFCLASS64 ?
-		"LOAD           0x001208 0x0000000020004000 0x0000000030004000 0x002001 0x003000 RW  0x1" :
-		"LOAD           0x00116c 0x20004000 0x30004000 0x02001 0x03000 RW  0x1"));
+	assert_non_null(strstr(
+		out,
+		elf_class == ELFCLASS64 ?
+			"LOAD           0x001208 0x0000000020004000 0x0000000030004000 0x002001 0x003000 RW  0x1" :
+			"LOAD           0x00116c 0x20004000 0x30004000 0x02001 0x03000 RW  0x1"));
 	free(out);
 
 	out = test_run("eu-readelf -n %s 2>&1", path);
 	assert_clean(out);
 	assert_non_null(strstr(out, "RPROC                 28  PRSTATUS"));
-	assert_non_null(strstr(out, "GDB                    5  <unknown>: 4660"));
+	assert_non_null(
+		strstr(out, "GDB                    5  <unknown>: 4660"));
 	free(out);
 
 	test_rmtree(dir);
@@ -380,38 +401,44 @@ static int writer_teardown(void **state)
 static void test_more_than_declared(void **state)
 {
 	struct writer_fixture *fx = *state;
-	const struct rpd_segment s = { .vaddr = 0x100, .memsz = 0x10,
+	const struct rpd_segment s = { .vaddr = 0x100,
+				       .memsz = 0x10,
 				       .filesz = 0x10 };
 	uint8_t buf[0x11] = { 0 };
 
 	assert_int_equal(rpd_core_writer_add_segment(fx->w, &s), 0);
 	assert_int_equal(rpd_core_writer_start(fx->w), 0);
 	assert_int_equal(rpd_core_writer_write(fx->w, buf, 8), 0);
-	test_assert_error(rpd_core_writer_write(fx->w, buf, 9), -EINVAL,
-			  "core writer: 9 bytes written with 8 of 16 bytes of segment data left");
+	test_assert_error(
+		rpd_core_writer_write(fx->w, buf, 9), -EINVAL,
+		"core writer: 9 bytes written with 8 of 16 bytes of segment data left");
 	test_assert_error(rpd_core_writer_write_zeros(fx->w, 9), -EINVAL,
 			  "9 bytes written with 8 of 16");
 	/* Nothing went out: the rest still fits. */
 	assert_int_equal(rpd_core_writer_write(fx->w, buf, 8), 0);
 	assert_int_equal(rpd_core_writer_finish(fx->w), 0);
-	test_assert_error(rpd_core_writer_write(fx->w, buf, 0), -EINVAL,
-			  "segment data written after rpd_core_writer_finish()");
+	test_assert_error(
+		rpd_core_writer_write(fx->w, buf, 0), -EINVAL,
+		"segment data written after rpd_core_writer_finish()");
 }
 
 static void test_finish_short(void **state)
 {
 	struct writer_fixture *fx = *state;
-	const struct rpd_segment a = { .vaddr = 0, .memsz = 5000,
+	const struct rpd_segment a = { .vaddr = 0,
+				       .memsz = 5000,
 				       .filesz = 5000 };
-	const struct rpd_segment b = { .vaddr = 5000, .memsz = 678,
+	const struct rpd_segment b = { .vaddr = 5000,
+				       .memsz = 678,
 				       .filesz = 678 };
 
 	assert_int_equal(rpd_core_writer_add_segment(fx->w, &a), 0);
 	assert_int_equal(rpd_core_writer_add_segment(fx->w, &b), 1);
 	assert_int_equal(rpd_core_writer_start(fx->w), 0);
 	assert_int_equal(rpd_core_writer_write_zeros(fx->w, 1234), 0);
-	test_assert_error(rpd_core_writer_finish(fx->w), -EIO,
-			  "core writer: 1234 of 5678 bytes of segment data written");
+	test_assert_error(
+		rpd_core_writer_finish(fx->w), -EIO,
+		"core writer: 1234 of 5678 bytes of segment data written");
 }
 
 static void test_order(void **state)
@@ -419,17 +446,20 @@ static void test_order(void **state)
 	struct writer_fixture *fx = *state;
 	const struct rpd_segment s = { .memsz = 1, .filesz = 1 };
 
-	test_assert_error(rpd_core_writer_write(fx->w, "x", 1), -EINVAL,
-			  "segment data written before rpd_core_writer_start()");
+	test_assert_error(
+		rpd_core_writer_write(fx->w, "x", 1), -EINVAL,
+		"segment data written before rpd_core_writer_start()");
 	test_assert_error(rpd_core_writer_finish(fx->w), -EINVAL,
 			  "before rpd_core_writer_start()");
 	assert_int_equal(rpd_core_writer_start(fx->w), 0);
 	test_assert_error(rpd_core_writer_start(fx->w), -EINVAL,
 			  "core writer: already started");
-	test_assert_error(rpd_core_writer_add_note(fx->w, "X", 1, "", 0), -EINVAL,
-			  "core writer: note added after rpd_core_writer_start()");
-	test_assert_error(rpd_core_writer_add_segment(fx->w, &s), -EINVAL,
-			  "core writer: segment added after rpd_core_writer_start()");
+	test_assert_error(
+		rpd_core_writer_add_note(fx->w, "X", 1, "", 0), -EINVAL,
+		"core writer: note added after rpd_core_writer_start()");
+	test_assert_error(
+		rpd_core_writer_add_segment(fx->w, &s), -EINVAL,
+		"core writer: segment added after rpd_core_writer_start()");
 	/* No segment: an empty core is still a complete one. */
 	assert_int_equal(rpd_core_writer_finish(fx->w), 0);
 	assert_int_equal(fx->m.len, 52 + 32);
@@ -441,8 +471,9 @@ static void test_bad_segments(void **state)
 	const struct rpd_segment big = { .vaddr = 0x100000000, .memsz = 1 };
 	const struct rpd_segment fat = { .memsz = 0x10, .filesz = 0x11 };
 
-	test_assert_error(rpd_core_writer_add_segment(fx->w, &big), -EINVAL,
-			  "segment 0: vaddr 0x100000000, paddr 0x0 or size 0x1 does not fit ELF32");
+	test_assert_error(
+		rpd_core_writer_add_segment(fx->w, &big), -EINVAL,
+		"segment 0: vaddr 0x100000000, paddr 0x0 or size 0x1 does not fit ELF32");
 	test_assert_error(rpd_core_writer_add_segment(fx->w, &fat), -EINVAL,
 			  "segment 0: file size 0x11 exceeds memory size 0x10");
 }
@@ -459,8 +490,9 @@ static void test_overlap_refused(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(s); i++)
 		assert_int_equal(rpd_core_writer_add_segment(fx->w, &s[i]),
 				 (int)i);
-	test_assert_error(rpd_core_writer_start(fx->w), -EINVAL,
-			  "core writer: segments 0x20000000+0x1000 and 0x20000800+0x1000 overlap");
+	test_assert_error(
+		rpd_core_writer_start(fx->w), -EINVAL,
+		"core writer: segments 0x20000000+0x1000 and 0x20000800+0x1000 overlap");
 	assert_int_equal(fx->m.len, 0);
 }
 
@@ -470,8 +502,9 @@ static void test_wrap_refused(void **state)
 	const struct rpd_segment s = { .vaddr = 0xfffff000, .memsz = 0x1001 };
 
 	assert_int_equal(rpd_core_writer_add_segment(fx->w, &s), 0);
-	test_assert_error(rpd_core_writer_start(fx->w), -EINVAL,
-			  "segment 0: 0xfffff000 + 0x1001 wraps around the address space");
+	test_assert_error(
+		rpd_core_writer_start(fx->w), -EINVAL,
+		"segment 0: 0xfffff000 + 0x1001 wraps around the address space");
 }
 
 static void test_elf32_file_limit(void **state)
@@ -482,8 +515,9 @@ static void test_elf32_file_limit(void **state)
 				       .filesz = 0xffffffc0 };
 
 	assert_int_equal(rpd_core_writer_add_segment(fx->w, &a), 0);
-	test_assert_error(rpd_core_writer_start(fx->w), -EINVAL,
-			  "core writer: a core of 0x74 + 0xffffffc0 bytes does not fit ELF32");
+	test_assert_error(
+		rpd_core_writer_start(fx->w), -EINVAL,
+		"core writer: a core of 0x74 + 0xffffffc0 bytes does not fit ELF32");
 }
 
 static void test_note_limit(void **state)
@@ -491,9 +525,11 @@ static void test_note_limit(void **state)
 	struct writer_fixture *fx = *state;
 	uint8_t *big = calloc(1, RPD_NOTE_DESC_MAX);
 
-	test_assert_error(rpd_core_writer_add_note(fx->w, "RPROC", 3, big,
-					      RPD_NOTE_DESC_MAX),
-			  -EINVAL, "RPROC note type 0x3: descriptor of 16777216 bytes exceeds the limit of 16777215");
+	test_assert_error(
+		rpd_core_writer_add_note(fx->w, "RPROC", 3, big,
+					 RPD_NOTE_DESC_MAX),
+		-EINVAL,
+		"RPROC note type 0x3: descriptor of 16777216 bytes exceeds the limit of 16777215");
 	assert_int_equal(rpd_core_writer_add_note(fx->w, "RPROC", 3, big,
 						  RPD_NOTE_DESC_MAX - 1),
 			 0);
@@ -509,16 +545,18 @@ static void test_bad_note_refused(void **state)
 	const struct rpd_segment s = { .memsz = 4 };
 
 	assert_int_equal(rpd_core_writer_add_note(fx->w, "RPROC", RPD_NT_INFO,
-						  "a=b", 4), 0);
-	assert_int_equal(rpd_core_writer_add_note(fx->w, "RPROC",
-						  RPD_NT_SEGMAP, segmap,
-						  sizeof(segmap)), 0);
+						  "a=b", 4),
+			 0);
+	assert_int_equal(rpd_core_writer_add_note(fx->w, "RPROC", RPD_NT_SEGMAP,
+						  segmap, sizeof(segmap)),
+			 0);
 	assert_int_equal(rpd_core_writer_add_note(fx->w, "CORE", NT_PRSTATUS,
 						  prstatus, sizeof(prstatus)),
 			 0);
 	assert_int_equal(rpd_core_writer_add_segment(fx->w, &s), 0);
-	test_assert_error(rpd_core_writer_start(fx->w), -EINVAL,
-			  "core writer: note 1: RPROC segment map note: entry 0 names segment 1 of 1");
+	test_assert_error(
+		rpd_core_writer_start(fx->w), -EINVAL,
+		"core writer: note 1: RPROC segment map note: entry 0 names segment 1 of 1");
 	assert_int_equal(fx->m.len, 0);
 }
 
@@ -530,8 +568,9 @@ static void test_bad_prstatus_refused(void **state)
 	assert_int_equal(rpd_core_writer_add_note(fx->w, "CORE", NT_PRSTATUS,
 						  prstatus, sizeof(prstatus)),
 			 0);
-	test_assert_error(rpd_core_writer_start(fx->w), -EINVAL,
-			  "core writer: note 0: CORE NT_PRSTATUS note: 147 bytes, ARM needs 148");
+	test_assert_error(
+		rpd_core_writer_start(fx->w), -EINVAL,
+		"core writer: note 0: CORE NT_PRSTATUS note: 147 bytes, ARM needs 148");
 }
 
 /* 65534 program headers: the PT_NOTE and 65533 PT_LOADs, and no more. */
@@ -561,8 +600,9 @@ static void test_sink_failure(void **state)
 
 	assert_int_equal(rpd_core_writer_add_segment(fx->w, &s), 0);
 	fx->m.fail_with = -ENOSPC;
-	test_assert_error(rpd_core_writer_start(fx->w), -ENOSPC,
-			  "core writer: writing output: No space left on device");
+	test_assert_error(
+		rpd_core_writer_start(fx->w), -ENOSPC,
+		"core writer: writing output: No space left on device");
 	fx->m.fail_with = 0;
 	test_assert_error(rpd_core_writer_write(fx->w, "abcd", 4), -EIO,
 			  "core writer: an earlier write failed");

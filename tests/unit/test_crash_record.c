@@ -105,8 +105,9 @@ static void test_bad_magic(void **state)
 	/* A writer that was interrupted leaves the magic cleared. */
 	rec.magic = 0;
 	assert_int_equal(rpd_crash_parse(&rec, sizeof(rec), &c), -EBADMSG);
-	assert_string_equal(rpd_error(),
-			    "no crash record: magic 0x00000000 (the firmware did not finish writing it or never crashed)");
+	assert_string_equal(
+		rpd_error(),
+		"no crash record: magic 0x00000000 (the firmware did not finish writing it or never crashed)");
 }
 
 static void test_short(void **state)
@@ -116,10 +117,10 @@ static void test_short(void **state)
 	struct rpd_crash c;
 
 	assert_int_equal(rpd_crash_parse(&rec, 4, &c), -EMSGSIZE);
-	assert_int_equal(rpd_crash_parse(&rec, sizeof(rec) - 1, &c),
-			 -EMSGSIZE);
-	assert_string_equal(rpd_error(),
-			    "crash record: cut short: 187 of 188 bytes present");
+	assert_int_equal(rpd_crash_parse(&rec, sizeof(rec) - 1, &c), -EMSGSIZE);
+	assert_string_equal(
+		rpd_error(),
+		"crash record: cut short: 187 of 188 bytes present");
 
 	/* A record claiming more than the buffer holds. */
 	rec.size = 200;
@@ -134,8 +135,9 @@ static void test_short(void **state)
 	/* One claiming less than version 1 has. */
 	rec.size = 100;
 	assert_int_equal(rpd_crash_parse(&rec, sizeof(rec), &c), -EBADMSG);
-	assert_string_equal(rpd_error(),
-			    "crash record: size 100 is smaller than the version 1 layout (188 bytes)");
+	assert_string_equal(
+		rpd_error(),
+		"crash record: size 100 is smaller than the version 1 layout (188 bytes)");
 }
 
 static void test_unsupported(void **state)
@@ -146,8 +148,9 @@ static void test_unsupported(void **state)
 	rec.version = 2;
 	assert_int_equal(rpd_crash_parse(&rec, sizeof(rec), &c),
 			 -EPROTONOSUPPORT);
-	assert_string_equal(rpd_error(),
-			    "crash record: version 2 is not supported (expected 1)");
+	assert_string_equal(
+		rpd_error(),
+		"crash record: version 2 is not supported (expected 1)");
 	rec.version = 1;
 	rec.arch = RPROC_CRASH_ARCH_NONE;
 	assert_int_equal(rpd_crash_parse(&rec, sizeof(rec), &c),

@@ -95,7 +95,8 @@ static struct dump make_dump(int elf_class, const struct seg_spec *segs,
 	size_t ehsize = is32 ? 52 : 64, phentsize = is32 ? 32 : 56;
 	size_t phnum = n + (notes ? 1 : 0);
 	size_t off = ehsize + phnum * phentsize, len = off + notes_len;
-	struct dump d = { .elf_class = elf_class, .phoff = ehsize,
+	struct dump d = { .elf_class = elf_class,
+			  .phoff = ehsize,
 			  .phentsize = phentsize };
 	uint8_t *e, *ph;
 
@@ -108,8 +109,8 @@ static struct dump make_dump(int elf_class, const struct seg_spec *segs,
 	e = d.buf;
 	memcpy(e, "\177ELF", 4);
 	e[4] = (uint8_t)elf_class;
-	e[5] = 1; /* ELFDATA2LSB */
-	e[6] = 1; /* EV_CURRENT */
+	e[5] = 1;	     /* ELFDATA2LSB */
+	e[6] = 1;	     /* EV_CURRENT */
 	put_le16(e + 16, 4); /* ET_CORE */
 	put_le16(e + 18, 0); /* EM_NONE */
 	put_le32(e + 20, 1);
@@ -248,8 +249,7 @@ static void check_mainline(int elf_class)
 	assert_string_equal(rpd_error(),
 			    "devcd1: device address 0x1800 is not in the dump");
 	assert_int_equal(rpd_devcd_read(dump, 0x200003f0, buf, 32), -ENOENT);
-	assert_int_equal(rpd_devcd_read(dump, UINT64_MAX - 4, buf, 8),
-			 -ENOENT);
+	assert_int_equal(rpd_devcd_read(dump, UINT64_MAX - 4, buf, 8), -ENOENT);
 	assert_null(rpd_devcd_info(dump, "name"));
 	rpd_devcd_free(dump);
 	free(d.buf);
@@ -274,8 +274,7 @@ static void test_patched(void **state)
 
 	assert_int_equal(rpd_devcd_open_mem(d.buf, d.len, "devcd1", &dump), 0);
 	assert_int_equal(rpd_devcd_layout(dump), RPD_DEVCD_PATCHED);
-	assert_int_equal(rpd_devcd_data_offset(dump),
-			 52 + 4 * 32 + notes_len);
+	assert_int_equal(rpd_devcd_data_offset(dump), 52 + 4 * 32 + notes_len);
 	assert_int_equal(rpd_devcd_nsegments(dump), 3);
 	assert_string_equal(rpd_devcd_info(dump, "name"), "m4");
 	assert_string_equal(rpd_devcd_info(dump, "firmware"),
@@ -381,8 +380,9 @@ static void test_truncated_file(void **state)
 	/* What was cut is -ENODATA, not -ENOENT. */
 	assert_int_equal(rpd_devcd_read(dump, s1->da + 0xe0, buf, 64),
 			 -ENODATA);
-	assert_string_equal(rpd_error(),
-			    "devcd1: device address 0x1100 was cut off (dump truncated)");
+	assert_string_equal(
+		rpd_error(),
+		"devcd1: device address 0x1100 was cut off (dump truncated)");
 	assert_int_equal(rpd_devcd_read(dump, three_segs[2].da, buf, 1),
 			 -ENODATA);
 	rpd_devcd_free(dump);
@@ -457,7 +457,7 @@ static void test_compressed_spool(void **state)
 	assert_true(rpd_devcd_truncated(dump));
 	assert_true(rpd_devcd_segment(dump, 0)->filesz > 0);
 	assert_int_equal(rpd_devcd_read(dump, big_segs[1].da, &(uint8_t){ 0 },
-					 1),
+					1),
 			 -ENODATA);
 	rpd_devcd_free(dump);
 	rpd_gz_reader_free(r);
@@ -488,8 +488,9 @@ static void test_not_regular(void **state)
 
 	assert_true(fd >= 0);
 	assert_int_equal(rpd_devcd_open(fd, "/dev/null", &dump), -EINVAL);
-	assert_string_equal(rpd_error(),
-			    "/dev/null: not a regular file; save the devcoredump to a file first");
+	assert_string_equal(
+		rpd_error(),
+		"/dev/null: not a regular file; save the devcoredump to a file first");
 	close(fd);
 }
 
@@ -505,8 +506,9 @@ static void test_minidump(void **state)
 	put_le16(d.buf + 46, 40); /* e_shentsize */
 	put_le16(d.buf + 48, 3);  /* e_shnum */
 	put_le16(d.buf + 50, 1);  /* e_shstrndx */
-	expect_open_error(&d, d.len, -EOPNOTSUPP,
-			  "devcd1: remoteproc minidump (section headers only) is not supported");
+	expect_open_error(
+		&d, d.len, -EOPNOTSUPP,
+		"devcd1: remoteproc minidump (section headers only) is not supported");
 	free(d.buf);
 }
 
@@ -516,8 +518,9 @@ static void test_overlaps(void **state)
 
 	/* Segment 2 at a device address inside segment 1. */
 	set_field(&d, phdr_field(&d, 2, 12, 24), 0x17ff);
-	expect_open_error(&d, d.len, -EINVAL,
-			  "devcd1: segments at device addresses 0x1000+0x800 and 0x17ff+0x400 overlap");
+	expect_open_error(
+		&d, d.len, -EINVAL,
+		"devcd1: segments at device addresses 0x1000+0x800 and 0x17ff+0x400 overlap");
 	free(d.buf);
 
 	/* Segment 2's data inside segment 1's. */
@@ -529,15 +532,17 @@ static void test_overlaps(void **state)
 	/* Segment data inside the headers. */
 	d = make_dump(2, three_segs, 3, NULL, 0);
 	set_field(&d, phdr_field(&d, 0, 4, 8), 0x40);
-	expect_open_error(&d, d.len, -EINVAL,
-			  "devcd1: program header 0: data at 0x40 overlaps the headers and notes (which end at 0xe8)");
+	expect_open_error(
+		&d, d.len, -EINVAL,
+		"devcd1: program header 0: data at 0x40 overlaps the headers and notes (which end at 0xe8)");
 	free(d.buf);
 
 	/* A file range that overflows. */
 	d = make_dump(2, three_segs, 3, NULL, 0);
 	set_field(&d, phdr_field(&d, 2, 4, 8), UINT64_MAX - 0x100);
-	expect_open_error(&d, d.len, -EINVAL,
-			  "devcd1: program header 2: file range 0xfffffffffffffeff+0x400 overflows");
+	expect_open_error(
+		&d, d.len, -EINVAL,
+		"devcd1: program header 2: file range 0xfffffffffffffeff+0x400 overflows");
 	free(d.buf);
 
 	/* A device address range that wraps. */
@@ -555,8 +560,9 @@ static void test_sizes(void **state)
 
 	/* More in the file than in memory. */
 	set_field(&d, phdr_field(&d, 1, 20, 40), 0x7ff);
-	expect_open_error(&d, d.len, -EINVAL,
-			  "devcd1: program header 1: file size 0x800 exceeds memory size 0x7ff");
+	expect_open_error(
+		&d, d.len, -EINVAL,
+		"devcd1: program header 1: file size 0x800 exceeds memory size 0x7ff");
 
 	/* Less: memory that was not dumped, without truncation. */
 	set_field(&d, phdr_field(&d, 1, 20, 40), 0x1000);

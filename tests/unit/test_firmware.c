@@ -216,8 +216,9 @@ static void readelf_section(const char *name, uint64_t *off, uint64_t *size)
 		char *p = strchr(line, ']'), n[64], type[32];
 		unsigned long long addr, o, s;
 
-		if (p && sscanf(p + 1, "%63s %31s %llx %llx %llx", n, type,
-				&addr, &o, &s) == 5 &&
+		if (p &&
+		    sscanf(p + 1, "%63s %31s %llx %llx %llx", n, type, &addr,
+			   &o, &s) == 5 &&
 		    !strcmp(n, name)) {
 			*off = o;
 			*size = s;
@@ -305,8 +306,7 @@ static void test_symbols(void **state)
 
 	assert_int_equal(rpd_firmware_symbol(fw, "data_words", &addr, &size),
 			 0);
-	assert_int_equal(addr,
-			 elf_symbol(t.fw, "data_words", true, &ref_size));
+	assert_int_equal(addr, elf_symbol(t.fw, "data_words", true, &ref_size));
 	assert_int_equal(size, ref_size);
 	assert_int_equal(size, 16);
 
@@ -403,9 +403,10 @@ static void test_elf64(void **state)
 	char *path, *log;
 
 	free(test_write_file(t.dir, "fw64.c", fw64_c, strlen(fw64_c)));
-	log = test_capture("cd %s && cc -O1 -nostdlib -static -no-pie -Wl,-e,reset "
-			   "-Wl,--build-id=sha1 -o fw64.elf fw64.c 2>&1",
-			   t.dir);
+	log = test_capture(
+		"cd %s && cc -O1 -nostdlib -static -no-pie -Wl,-e,reset "
+		"-Wl,--build-id=sha1 -o fw64.elf fw64.c 2>&1",
+		t.dir);
 	if (!log)
 		fail_msg("cannot build an ELF64 firmware with the host cc");
 	free(log);
@@ -437,7 +438,7 @@ static void test_crash_record_symbol(void **state)
 	assert_int_equal(rpd_firmware_ntraces(fw), 2);
 	assert_int_equal(rpd_firmware_crash_record(fw, &da, &len), 0);
 	assert_int_equal(da, elf_symbol(t.fw_nocrash, "rproc_crash_record",
-					 true, NULL));
+					true, NULL));
 	assert_int_equal(len, 188);
 	rpd_firmware_free(fw);
 }
@@ -479,9 +480,9 @@ static void test_no_section_headers(void **state)
 	uint64_t da, len;
 	size_t id_len;
 
-	put_le32(image + 32, 0);	/* e_shoff */
-	put_le16(image + 48, 0);	/* e_shnum */
-	put_le16(image + 50, 0);	/* e_shstrndx */
+	put_le32(image + 32, 0); /* e_shoff */
+	put_le16(image + 48, 0); /* e_shnum */
+	put_le16(image + 50, 0); /* e_shstrndx */
 	assert_int_equal(rpd_firmware_open_mem(image, t.size, "fw.elf", &fw),
 			 0);
 	assert_int_equal(rpd_firmware_nsegments(fw), 2);
@@ -550,8 +551,9 @@ static void test_big_endian(void **state)
 	_cleanup_free_ uint8_t *image = image_copy();
 
 	image[5] = 2; /* EI_DATA = ELFDATA2MSB */
-	expect_open_error(image, t.size, -EINVAL,
-			  "fw.elf: is big-endian; remoteproc firmware must be little-endian");
+	expect_open_error(
+		image, t.size, -EINVAL,
+		"fw.elf: is big-endian; remoteproc firmware must be little-endian");
 	image[5] = 1;
 	image[4] = 3; /* EI_CLASS */
 	expect_open_error(image, t.size, -EINVAL,
@@ -563,8 +565,9 @@ static void test_truncated(void **state)
 	const uint8_t *seg1 = t.image + phdr(t.image, 1);
 
 	/* Inside the program header table. */
-	expect_open_error(t.image, 100, -EINVAL,
-			  "fw.elf: 3 program headers at 0x34 exceed file size 0x64");
+	expect_open_error(
+		t.image, 100, -EINVAL,
+		"fw.elf: 3 program headers at 0x34 exceed file size 0x64");
 	/* Inside the second segment's data. */
 	expect_open_error(t.image, get_le32(seg1 + 4) + 2, -EINVAL,
 			  "fw.elf: program header 1: file range 0x2000+0x");
@@ -579,9 +582,10 @@ static void test_bad_phdrs(void **state)
 	char msg[128];
 
 	put_le32(image + ph0 + 4, 0x7fffff00); /* p_offset */
-	snprintf(msg, sizeof(msg),
-		 "fw.elf: program header 0: file range 0x7fffff00+0x%x exceeds file size 0x%zx",
-		 get_le32(image + ph0 + 16), t.size);
+	snprintf(
+		msg, sizeof(msg),
+		"fw.elf: program header 0: file range 0x7fffff00+0x%x exceeds file size 0x%zx",
+		get_le32(image + ph0 + 16), t.size);
 	expect_open_error(image, t.size, -EINVAL, msg);
 	memcpy(image, t.image, t.size);
 
@@ -615,8 +619,9 @@ static void test_bad_resource_table(void **state)
 	rt = image + off;
 
 	put_le32(rt, 2); /* ver */
-	expect_open_error(image, t.size, -EINVAL,
-			  "fw.elf: .resource_table: version 2 is not supported");
+	expect_open_error(
+		image, t.size, -EINVAL,
+		"fw.elf: .resource_table: version 2 is not supported");
 	memcpy(image, t.image, t.size);
 
 	put_le32(rt + 12, 1); /* reserved[1] */
@@ -641,8 +646,9 @@ static void test_bad_resource_table(void **state)
 
 	/* trace0.reserved */
 	put_le32(rt + get_le32(rt + 16 + 4 * 1) + 12, 1);
-	expect_open_error(image, t.size, -EINVAL,
-			  "entry 1: trace resource has non-zero reserved bytes");
+	expect_open_error(
+		image, t.size, -EINVAL,
+		"entry 1: trace resource has non-zero reserved bytes");
 }
 
 int main(void)

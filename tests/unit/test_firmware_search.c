@@ -99,8 +99,8 @@ static void test_kernel_order(void **state)
 	{
 		char d[1024];
 
-		snprintf(d, sizeof(d), "%s/sys/module/firmware_class/parameters",
-			 root);
+		snprintf(d, sizeof(d),
+			 "%s/sys/module/firmware_class/parameters", root);
 		free(test_write_file(d, "path", "/custom/fw\n", 11));
 	}
 	assert_string_equal(got = found_dir("m4.elf"), "custom/fw");
@@ -128,7 +128,8 @@ static void test_unsafe_names(void **state)
 	char *path;
 
 	put("lib", "secret");
-	assert_int_equal(firmware_find(root, NULL, "../secret", &path), -EINVAL);
+	assert_int_equal(firmware_find(root, NULL, "../secret", &path),
+			 -EINVAL);
 	assert_int_equal(firmware_find(root, NULL, "a/../../secret", &path),
 			 -EINVAL);
 	assert_int_equal(firmware_find(root, NULL, "/etc/passwd", &path),
@@ -155,12 +156,14 @@ static void test_extra_first(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_kernel_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kernel_order, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_subdirectory_and_missing,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unsafe_names, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_extra_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_extra_first, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -61,8 +61,8 @@ static void fill_random(uint8_t *p, size_t len, uint64_t seed)
 static void fill_text(uint8_t *p, size_t len, uint64_t seed)
 {
 	static const char *const words[] = {
-		"rproc", "crash", "segment", "0x20000000", "watchdog",
-		"hardfault", "trace", "firmware", "\n", "stack",
+		"rproc",     "crash", "segment",  "0x20000000", "watchdog",
+		"hardfault", "trace", "firmware", "\n",		"stack",
 	};
 	uint64_t state = seed | 1;
 	size_t i = 0;
@@ -255,7 +255,9 @@ static void test_round_trip(void **state)
 		0, 1, MEMBER - 1, MEMBER, MEMBER + 1, 3 * MiB + 17,
 	};
 	static const fill_fn fills[] = {
-		fill_random, fill_text, fill_zero_runs,
+		fill_random,
+		fill_text,
+		fill_zero_runs,
 	};
 	static const unsigned threads[] = { 1, 3 };
 	char *path = tmp_path("round-trip.core.gz");
@@ -331,8 +333,8 @@ static void test_layout(void **state)
 			assert_memory_equal(m, "\x1f\x8b\x08\x04\0\0\0\0", 8);
 			assert_int_equal(m[GZ_OFF_XFL], levels[l].xfl);
 			assert_int_equal(m[GZ_OFF_OS], 0xff);
-			assert_memory_equal(m + GZ_OFF_XLEN,
-					    "\x06\0BC\x02\0", 6);
+			assert_memory_equal(m + GZ_OFF_XLEN, "\x06\0BC\x02\0",
+					    6);
 			assert_int_equal(isize, i < 5 ? MEMBER : 1234);
 			assert_int_equal(get_le32(m + size - 8),
 					 crc32(0, data + i * MEMBER, isize));
@@ -391,8 +393,8 @@ static void test_gzip_tools_accept(void **state)
 	assert_true(asprintf(&cmd, "gzip -t '%s'", gz) > 0);
 	assert_int_equal(system(cmd), 0);
 	free(cmd);
-	assert_true(asprintf(&cmd, "gzip -dc '%s' | cmp -s - '%s'", gz,
-			     raw) > 0);
+	assert_true(asprintf(&cmd, "gzip -dc '%s' | cmp -s - '%s'", gz, raw) >
+		    0);
 	assert_int_equal(system(cmd), 0);
 	free(cmd);
 	assert_true(asprintf(&cmd, "zcat '%s' | cmp -s - '%s'", gz, raw) > 0);
@@ -541,8 +543,10 @@ static void test_other_bgzf_writer(void **state)
 	back = malloc(len);
 	gz_len = craft_member(gz, data, len);
 	/* An empty member in the middle is allowed. */
-	memcpy(gz + gz_len, "\x1f\x8b\x08\x04\0\0\0\0\0\xff\x06\0BC\x02\0\x1b\0"
-			    "\x03\0\0\0\0\0\0\0\0\0", GZ_EOF_MEMBER_SIZE);
+	memcpy(gz + gz_len,
+	       "\x1f\x8b\x08\x04\0\0\0\0\0\xff\x06\0BC\x02\0\x1b\0"
+	       "\x03\0\0\0\0\0\0\0\0\0",
+	       GZ_EOF_MEMBER_SIZE);
 	gz_len += GZ_EOF_MEMBER_SIZE;
 	memcpy(gz + gz_len, gz, gz_len);
 	gz_len *= 2;
@@ -588,8 +592,8 @@ struct damaged {
 static void damaged_make(struct damaged *d)
 {
 	d->gz = make_gz(4, &d->data, &d->data_len, &d->gz_len);
-	d->nmembers = member_offsets(d->gz, d->gz_len, d->offs,
-				     ARRAY_SIZE(d->offs));
+	d->nmembers =
+		member_offsets(d->gz, d->gz_len, d->offs, ARRAY_SIZE(d->offs));
 	assert_int_equal(d->nmembers, 5);
 }
 
@@ -597,8 +601,7 @@ static void damaged_open(struct damaged *d)
 {
 	int ret;
 
-	d->fd = open_gz_bytes("damaged.core.gz", d->gz, d->gz_len, &d->r,
-			      &ret);
+	d->fd = open_gz_bytes("damaged.core.gz", d->gz, d->gz_len, &d->r, &ret);
 	if (ret)
 		fail_msg("open: %s", rpd_error());
 }
@@ -614,8 +617,7 @@ static void damaged_free(struct damaged *d)
 /* Data of member i reads back (the damage was after it). */
 static void assert_member_reads(struct damaged *d, size_t i)
 {
-	assert_int_equal(rpd_gz_reader_pread(d->r, d->buf, MEMBER,
-					     i * MEMBER),
+	assert_int_equal(rpd_gz_reader_pread(d->r, d->buf, MEMBER, i * MEMBER),
 			 MEMBER);
 	assert_memory_equal(d->buf, d->data + i * MEMBER, MEMBER);
 }
@@ -718,14 +720,13 @@ static void test_bad_bsize(void **state)
 	damaged_make(&d);
 	put_le16(d.gz + d.offs[1] + GZ_OFF_BSIZE, 20);
 	damaged_open(&d);
-	assert_fails_with(rpd_gz_reader_pread(d.r, d.buf, 1, MEMBER),
-			  -EBADMSG, "BSIZE 20 is smaller than its header");
+	assert_fails_with(rpd_gz_reader_pread(d.r, d.buf, 1, MEMBER), -EBADMSG,
+			  "BSIZE 20 is smaller than its header");
 	damaged_free(&d);
 
 	/* One too many: the hop lands inside the next member. */
 	damaged_make(&d);
-	put_le16(d.gz + GZ_OFF_BSIZE,
-		 get_le16(d.gz + GZ_OFF_BSIZE) + 1);
+	put_le16(d.gz + GZ_OFF_BSIZE, get_le16(d.gz + GZ_OFF_BSIZE) + 1);
 	damaged_open(&d);
 	assert_fails_with(rpd_gz_reader_size(d.r, &size), -EBADMSG,
 			  "member at offset 0: ISIZE");
@@ -751,8 +752,8 @@ static void test_bad_isize(void **state)
 	damaged_make(&d);
 	put_le32(d.gz + d.offs[2] - 4, 100);
 	damaged_open(&d);
-	assert_fails_with(rpd_gz_reader_pread(d.r, d.buf, 1, MEMBER),
-			  -EBADMSG, "inflates to 65280 bytes, ISIZE says 100");
+	assert_fails_with(rpd_gz_reader_pread(d.r, d.buf, 1, MEMBER), -EBADMSG,
+			  "inflates to 65280 bytes, ISIZE says 100");
 	damaged_free(&d);
 }
 
@@ -788,8 +789,9 @@ static void test_not_a_core_gz(void **state)
 	assert_int_equal(pclose(gzip), 0);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	assert_true(rpd_gz_detect(fd));
-	assert_fails_with(rpd_gz_reader_open(fd, "x.core.gz", &r), -EBADMSG,
-			  "x.core.gz: gzip file without BGZF block sizes (not written by rproc-collect); inflate it with gunzip first");
+	assert_fails_with(
+		rpd_gz_reader_open(fd, "x.core.gz", &r), -EBADMSG,
+		"x.core.gz: gzip file without BGZF block sizes (not written by rproc-collect); inflate it with gunzip first");
 	close(fd);
 
 	fd = open_gz_bytes("empty.core.gz", "", 0, &r, &ret);
@@ -831,8 +833,9 @@ static void test_write_error(void **state)
 		ret = rpd_gz_writer_write(w, data, MiB);
 	if (!ret)
 		ret = rpd_gz_writer_finish(w);
-	assert_fails_with(ret, -ENOSPC,
-			  "/dev/full: writing compressed core: No space left on device");
+	assert_fails_with(
+		ret, -ENOSPC,
+		"/dev/full: writing compressed core: No space left on device");
 	/* Sticky: every later call says the same. */
 	assert_fails_with(rpd_gz_writer_write(w, data, 1), -ENOSPC,
 			  "No space left on device");
@@ -871,8 +874,7 @@ static void test_writer_life_cycle(void **state)
 	assert_int_equal(rpd_gz_writer_finish(w), 0);
 	assert_fails_with(rpd_gz_writer_write(w, data, 1), -EINVAL,
 			  "already finished");
-	assert_fails_with(rpd_gz_writer_finish(w), -EINVAL,
-			  "already finished");
+	assert_fails_with(rpd_gz_writer_finish(w), -EINVAL, "already finished");
 	rpd_gz_writer_free(w);
 	rpd_gz_writer_free(NULL);
 	rpd_gz_reader_free(NULL);

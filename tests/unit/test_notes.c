@@ -40,17 +40,17 @@ static void test_prstatus_layout(void **state)
 	memset(d, 0xa5, sizeof(d));
 	rpd_note_arm_prstatus(d, &test_regs, 7, SIGSEGV);
 
-	assert_int_equal(get_le32(d + 0), SIGSEGV);	/* si_signo */
-	assert_true(all_zero(d + 4, 8));		/* si_code, si_errno */
-	assert_int_equal(get_le16(d + 12), SIGSEGV);	/* pr_cursig */
+	assert_int_equal(get_le32(d + 0), SIGSEGV);  /* si_signo */
+	assert_true(all_zero(d + 4, 8));	     /* si_code, si_errno */
+	assert_int_equal(get_le16(d + 12), SIGSEGV); /* pr_cursig */
 	assert_true(all_zero(d + 14, 10));
-	assert_int_equal(get_le32(d + 24), 7);		/* pr_pid */
+	assert_int_equal(get_le32(d + 24), 7); /* pr_pid */
 	assert_true(all_zero(d + 28, 72 - 28));
 	for (int i = 0; i < 16; i++)
 		assert_int_equal(get_le32(d + 72 + 4 * i), test_regs.r[i]);
-	assert_int_equal(get_le32(d + 136), test_regs.xpsr);	/* cpsr */
-	assert_int_equal(get_le32(d + 140), test_regs.r[0]);	/* orig_r0 */
-	assert_int_equal(get_le32(d + 144), 0);		/* pr_fpvalid */
+	assert_int_equal(get_le32(d + 136), test_regs.xpsr); /* cpsr */
+	assert_int_equal(get_le32(d + 140), test_regs.r[0]); /* orig_r0 */
+	assert_int_equal(get_le32(d + 144), 0);		     /* pr_fpvalid */
 }
 
 static void test_prpsinfo_layout(void **state)
@@ -63,10 +63,10 @@ static void test_prpsinfo_layout(void **state)
 	memset(d, 0xa5, sizeof(d));
 	rpd_note_arm_prpsinfo(d, "a-very-long-firmware-name.elf", psargs, 42);
 
-	assert_int_equal(d[0], 0);		/* pr_state */
-	assert_int_equal(d[1], 'R');		/* pr_sname */
+	assert_int_equal(d[0], 0);   /* pr_state */
+	assert_int_equal(d[1], 'R'); /* pr_sname */
 	assert_true(all_zero(d + 2, 10));
-	assert_int_equal(get_le32(d + 12), 42);	/* pr_pid */
+	assert_int_equal(get_le32(d + 12), 42); /* pr_pid */
 	assert_true(all_zero(d + 16, 12));
 	/* pr_fname[16] and pr_psargs[80] keep a terminating NUL. */
 	assert_memory_equal(d + 28, "a-very-long-fir\0", 16);
@@ -81,13 +81,20 @@ static void test_tdesc(void **state)
 {
 	const char *x = rpd_note_tdesc_arm_m_profile();
 
-	assert_non_null(strstr(x, "<!DOCTYPE target SYSTEM \"gdb-target.dtd\">"));
+	assert_non_null(
+		strstr(x, "<!DOCTYPE target SYSTEM \"gdb-target.dtd\">"));
 	assert_non_null(strstr(x, "<architecture>arm</architecture>"));
-	assert_non_null(strstr(x, "<feature name=\"org.gnu.gdb.arm.m-profile\">"));
+	assert_non_null(
+		strstr(x, "<feature name=\"org.gnu.gdb.arm.m-profile\">"));
 	assert_non_null(strstr(x, "name=\"r0\" bitsize=\"32\" regnum=\"0\""));
-	assert_non_null(strstr(x, "name=\"sp\" bitsize=\"32\" regnum=\"13\" type=\"data_ptr\""));
-	assert_non_null(strstr(x, "name=\"pc\" bitsize=\"32\" regnum=\"15\" type=\"code_ptr\""));
-	assert_non_null(strstr(x, "name=\"xpsr\" bitsize=\"32\" regnum=\"25\""));
+	assert_non_null(strstr(
+		x,
+		"name=\"sp\" bitsize=\"32\" regnum=\"13\" type=\"data_ptr\""));
+	assert_non_null(strstr(
+		x,
+		"name=\"pc\" bitsize=\"32\" regnum=\"15\" type=\"code_ptr\""));
+	assert_non_null(
+		strstr(x, "name=\"xpsr\" bitsize=\"32\" regnum=\"25\""));
 	assert_null(strstr(x, "cpsr"));
 }
 
@@ -125,8 +132,11 @@ static void test_trace_entry(void **state)
 static void test_segmap_entry(void **state)
 {
 	const struct rpd_segmap_entry e = {
-		.load_index = 3, .firmware_index = -1, .vaddr = 0x20000000,
-		.source_da = 0x30020000, .size = 0x8000,
+		.load_index = 3,
+		.firmware_index = -1,
+		.vaddr = 0x20000000,
+		.source_da = 0x30020000,
+		.size = 0x8000,
 		.flags = RPD_SEGMAP_UNDESCRIBED | RPD_SEGMAP_PARTIAL,
 	};
 	struct rpd_segmap_entry back;
@@ -154,7 +164,7 @@ static void test_segmap_entry(void **state)
 
 struct fixture {
 	char *dir;
-	char *core;		/* an ARM core with the notes converters write */
+	char *core; /* an ARM core with the notes converters write */
 };
 
 static const uint8_t ram[64] = { 0xde, 0xad, 0xbe, 0xef };

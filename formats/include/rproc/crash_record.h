@@ -49,7 +49,7 @@ enum rproc_crash_reason {
 /* rproc_crash_record.flags */
 #define RPROC_CRASH_F_FRAME_VALID (1u << 0) /* stacked frame was read */
 #define RPROC_CRASH_F_FP_FRAME (1u << 1)    /* extended (FPU) frame */
-#define RPROC_CRASH_F_PSP (1u << 2)         /* frame was on the process stack */
+#define RPROC_CRASH_F_PSP (1u << 2)	    /* frame was on the process stack */
 
 /*
  * ARMv7-M register state of the interrupted (faulting) context, as it was
@@ -60,39 +60,39 @@ enum rproc_crash_reason {
  * took the exception, so that a debugger can show the handler frame too.
  */
 struct rproc_crash_regs_armv7m {
-	uint32_t r[13];		/* 0x00 r0-r12 */
-	uint32_t sp;		/* 0x34 */
-	uint32_t lr;		/* 0x38 */
-	uint32_t pc;		/* 0x3c */
-	uint32_t xpsr;		/* 0x40 */
-	uint32_t msp;		/* 0x44 */
-	uint32_t psp;		/* 0x48 */
-	uint32_t exc_return;	/* 0x4c */
-	uint32_t handler_pc;	/* 0x50 */
-	uint32_t cfsr;		/* 0x54 SCB->CFSR (MMFSR|BFSR|UFSR) */
-	uint32_t hfsr;		/* 0x58 */
-	uint32_t mmfar;		/* 0x5c */
-	uint32_t bfar;		/* 0x60 */
-};				/* 0x64 = 100 bytes */
+	uint32_t r[13];	     /* 0x00 r0-r12 */
+	uint32_t sp;	     /* 0x34 */
+	uint32_t lr;	     /* 0x38 */
+	uint32_t pc;	     /* 0x3c */
+	uint32_t xpsr;	     /* 0x40 */
+	uint32_t msp;	     /* 0x44 */
+	uint32_t psp;	     /* 0x48 */
+	uint32_t exc_return; /* 0x4c */
+	uint32_t handler_pc; /* 0x50 */
+	uint32_t cfsr;	     /* 0x54 SCB->CFSR (MMFSR|BFSR|UFSR) */
+	uint32_t hfsr;	     /* 0x58 */
+	uint32_t mmfar;	     /* 0x5c */
+	uint32_t bfar;	     /* 0x60 */
+};			     /* 0x64 = 100 bytes */
 
 struct rproc_crash_record {
-	uint32_t magic;		/* 0x00 written last */
-	uint16_t version;	/* 0x04 RPROC_CRASH_RECORD_VERSION */
-	uint16_t size;		/* 0x06 bytes valid from the start */
-	uint16_t arch;		/* 0x08 enum rproc_crash_arch */
-	uint16_t reason;	/* 0x0a enum rproc_crash_reason */
-	uint32_t sequence;	/* 0x0c crashes since power-on, from 1 */
-	uint32_t flags;		/* 0x10 RPROC_CRASH_F_* */
-	uint32_t exc_number;	/* 0x14 IPSR in the handler (0: thread) */
-	struct rproc_crash_regs_armv7m regs; /* 0x18 */
+	uint32_t magic;	     /* 0x00 written last */
+	uint16_t version;    /* 0x04 RPROC_CRASH_RECORD_VERSION */
+	uint16_t size;	     /* 0x06 bytes valid from the start */
+	uint16_t arch;	     /* 0x08 enum rproc_crash_arch */
+	uint16_t reason;     /* 0x0a enum rproc_crash_reason */
+	uint32_t sequence;   /* 0x0c crashes since power-on, from 1 */
+	uint32_t flags;	     /* 0x10 RPROC_CRASH_F_* */
+	uint32_t exc_number; /* 0x14 IPSR in the handler (0: thread) */
+	struct rproc_crash_regs_armv7m regs;   /* 0x18 */
 	char message[RPROC_CRASH_MESSAGE_MAX]; /* 0x7c NUL-terminated */
-};				/* 0xbc = 188 bytes */
+};					       /* 0xbc = 188 bytes */
 
 /* Vendor resource entry pointing at the record (after struct fw_rsc_hdr). */
 struct rproc_rsc_crash_record {
-	uint32_t da;		/* device address of the record */
-	uint32_t len;		/* its size in bytes */
-	uint32_t reserved;	/* must be 0 */
+	uint32_t da;	   /* device address of the record */
+	uint32_t len;	   /* its size in bytes */
+	uint32_t reserved; /* must be 0 */
 	uint8_t name[32];
 } __attribute__((packed));
 

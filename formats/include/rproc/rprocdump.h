@@ -41,27 +41,27 @@ const char *rpd_error(void);
 /* ---- common types ------------------------------------------------------ */
 
 struct rpd_elf_ident {
-	uint8_t elf_class;	/* ELFCLASS32 or ELFCLASS64 */
-	uint16_t machine;	/* EM_*, often EM_NONE in kernel dumps */
-	uint32_t flags;		/* e_flags */
-	uint64_t entry;		/* e_entry */
+	uint8_t elf_class; /* ELFCLASS32 or ELFCLASS64 */
+	uint16_t machine;  /* EM_*, often EM_NONE in kernel dumps */
+	uint32_t flags;	   /* e_flags */
+	uint64_t entry;	   /* e_entry */
 };
 
 /* A loadable range of an ELF file (a PT_LOAD program header). */
 struct rpd_segment {
-	uint64_t vaddr;		/* p_vaddr: address the CPU sees */
-	uint64_t paddr;		/* p_paddr: device address it is loaded to */
-	uint64_t memsz;		/* p_memsz */
-	uint64_t filesz;	/* bytes present in the file */
-	uint64_t offset;	/* p_offset */
-	uint32_t flags;		/* PF_R | PF_W | PF_X */
+	uint64_t vaddr;	 /* p_vaddr: address the CPU sees */
+	uint64_t paddr;	 /* p_paddr: device address it is loaded to */
+	uint64_t memsz;	 /* p_memsz */
+	uint64_t filesz; /* bytes present in the file */
+	uint64_t offset; /* p_offset */
+	uint32_t flags;	 /* PF_R | PF_W | PF_X */
 };
 
 /* An allocated section of the firmware that the program never writes. */
 struct rpd_section {
-	char name[32];		/* truncated to fit */
-	uint64_t vaddr;		/* sh_addr: where the CPU sees it */
-	uint64_t paddr;		/* where the kernel loaded it */
+	char name[32];	/* truncated to fit */
+	uint64_t vaddr; /* sh_addr: where the CPU sees it */
+	uint64_t paddr; /* where the kernel loaded it */
 	uint64_t size;
 };
 
@@ -121,14 +121,14 @@ const struct rpd_section *rpd_firmware_readonly(const struct rpd_firmware *fw,
 						size_t i);
 /* Bytes of the image at a CPU address (p_vaddr), from the file contents of
  * PT_LOAD segments; -ENOENT where the file has no bytes. */
-int rpd_firmware_read(const struct rpd_firmware *fw, uint64_t vaddr,
-		      void *buf, size_t len);
+int rpd_firmware_read(const struct rpd_firmware *fw, uint64_t vaddr, void *buf,
+		      size_t len);
 
 /* ---- remoteproc devcoredump ------------------------------------------ */
 
 enum rpd_devcd_layout {
-	RPD_DEVCD_MAINLINE,	/* bare PT_LOADs, as Linux 6.12 writes */
-	RPD_DEVCD_PATCHED,	/* with the RPROC notes of rproc-core(5) */
+	RPD_DEVCD_MAINLINE, /* bare PT_LOADs, as Linux 6.12 writes */
+	RPD_DEVCD_PATCHED,  /* with the RPROC notes of rproc-core(5) */
 };
 
 struct rpd_devcd;
@@ -160,7 +160,7 @@ struct rpd_reader {
 	/* Reads up to len bytes at off: the count (0 at the end) or -errno. */
 	ssize_t (*pread)(void *ctx, void *buf, size_t len, uint64_t off);
 	void *ctx;
-	uint64_t size;		/* bytes available */
+	uint64_t size; /* bytes available */
 };
 
 /* As rpd_devcd_open, from a reader that must outlive the object. */
@@ -238,8 +238,8 @@ const char *rpd_note_tdesc_arm_m_profile(void);
  */
 struct rpd_core_writer;
 
-int rpd_core_writer_new(const struct rpd_elf_ident *ident,
-			struct rpd_sink *out, struct rpd_core_writer **w);
+int rpd_core_writer_new(const struct rpd_elf_ident *ident, struct rpd_sink *out,
+			struct rpd_core_writer **w);
 void rpd_core_writer_free(struct rpd_core_writer *w);
 int rpd_core_writer_add_note(struct rpd_core_writer *w, const char *owner,
 			     uint32_t type, const void *desc, size_t descsz);
@@ -340,24 +340,24 @@ struct rpd_convert_info {
 	const char *crash_type;	   /* "watchdog", "fatal error", ... */
 	int64_t crash_time;	   /* seconds since the epoch, UTC */
 	const char *kernel_release;
-	const char *collector;	   /* "rproc-collect 0.1" */
+	const char *collector; /* "rproc-collect 0.1" */
 };
 
 /* How the firmware relates to the dump, recorded in the info note. */
 enum rpd_firmware_match {
-	RPD_FW_MISSING,		/* no firmware given */
-	RPD_FW_UNCHECKED,	/* no read-only segment was dumped */
-	RPD_FW_MATCH,		/* build-id or read-only contents equal */
-	RPD_FW_CORRUPTED,	/* same firmware, a few read-only bytes differ */
-	RPD_FW_MISMATCH,	/* another build: its layout is not used */
+	RPD_FW_MISSING,	  /* no firmware given */
+	RPD_FW_UNCHECKED, /* no read-only segment was dumped */
+	RPD_FW_MATCH,	  /* build-id or read-only contents equal */
+	RPD_FW_CORRUPTED, /* same firmware, a few read-only bytes differ */
+	RPD_FW_MISMATCH,  /* another build: its layout is not used */
 };
 
 struct rpd_convert_result {
 	enum rpd_firmware_match firmware_match;
-	bool have_registers;	/* a valid crash record was found */
+	bool have_registers; /* a valid crash record was found */
 	bool truncated;
-	size_t nsegments;	/* PT_LOADs written */
-	uint64_t core_size;	/* bytes of the (uncompressed) core */
+	size_t nsegments;   /* PT_LOADs written */
+	uint64_t core_size; /* bytes of the (uncompressed) core */
 };
 
 const char *rpd_firmware_match_name(enum rpd_firmware_match m);

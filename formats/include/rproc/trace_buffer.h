@@ -21,12 +21,12 @@
 #define RPROC_TRACE_VERSION 1u
 
 struct rproc_trace_buffer {
-	uint32_t magic;		/* 0x00 RPROC_TRACE_MAGIC */
-	uint16_t version;	/* 0x04 RPROC_TRACE_VERSION */
-	uint16_t header_size;	/* 0x06 offset of data[] (16) */
-	uint32_t size;		/* 0x08 bytes in data[], a power of two */
-	uint32_t head;		/* 0x0c bytes ever written, mod 2^32 */
-	char data[];		/* 0x10 */
+	uint32_t magic;	      /* 0x00 RPROC_TRACE_MAGIC */
+	uint16_t version;     /* 0x04 RPROC_TRACE_VERSION */
+	uint16_t header_size; /* 0x06 offset of data[] (16) */
+	uint32_t size;	      /* 0x08 bytes in data[], a power of two */
+	uint32_t head;	      /* 0x0c bytes ever written, mod 2^32 */
+	char data[];	      /* 0x10 */
 };
 
 #endif /* RPROC_TRACE_BUFFER_H */

@@ -50,7 +50,7 @@ struct options {
 struct result {
 	const char *what;
 	double seconds;
-	double cpu_seconds;	/* user + system, of all its threads */
+	double cpu_seconds; /* user + system, of all its threads */
 	double rss_mib;
 	uint64_t size;
 };
@@ -112,7 +112,8 @@ static void make_code(uint8_t *p, size_t len)
 	while (i + 64 <= len) {
 		unsigned body = 8 + small(6);
 
-		put16(p + i, 0xb500 | (uint16_t)(0xf0 & next_random())); /* push */
+		put16(p + i,
+		      0xb500 | (uint16_t)(0xf0 & next_random())); /* push */
 		i += 2;
 		for (unsigned k = 0; k < body && i + 48 <= len; k++) {
 			uint32_t r = next_random();
@@ -123,20 +124,24 @@ static void make_code(uint8_t *p, size_t len)
 				put16(p + i, 0x2000 | rd << 8 | small(8));
 				break;
 			case 1: /* ldr rd, [rn, #imm] */
-				put16(p + i, 0x6800 | small(5) << 6 | rn << 3 | rd);
+				put16(p + i,
+				      0x6800 | small(5) << 6 | rn << 3 | rd);
 				break;
 			case 2: /* str rd, [rn, #imm] */
-				put16(p + i, 0x6000 | small(5) << 6 | rn << 3 | rd);
+				put16(p + i,
+				      0x6000 | small(5) << 6 | rn << 3 | rd);
 				break;
 			case 3: /* adds rd, rn, rm */
-				put16(p + i, 0x1800 | ((r >> 6) & 7) << 6 | rn << 3 | rd);
+				put16(p + i, 0x1800 | ((r >> 6) & 7) << 6 |
+						     rn << 3 | rd);
 				break;
 			case 4: /* cmp rn, #imm */
 				put16(p + i, 0x2800 | rn << 8 | small(8));
 				break;
 			case 5: /* b<cond> */
-				put16(p + i, 0xd000 | (uint16_t)(r >> 12 & 0xd) << 8 |
-					     (uint16_t)(r >> 16 & 0xff));
+				put16(p + i,
+				      0xd000 | (uint16_t)(r >> 12 & 0xd) << 8 |
+					      (uint16_t)(r >> 16 & 0xff));
 				break;
 			case 6: /* ldr rd, [pc, #imm] */
 				put16(p + i, 0x4800 | rd << 8 | small(6));
@@ -145,19 +150,22 @@ static void make_code(uint8_t *p, size_t len)
 				put16(p + i, 0x4600 | rn << 3 | rd);
 				break;
 			default: /* bl */
-				put16(p + i, 0xf000 | (uint16_t)(r >> 16 & 0x7ff));
+				put16(p + i,
+				      0xf000 | (uint16_t)(r >> 16 & 0x7ff));
 				i += 2;
 				put16(p + i, 0xf800 | (uint16_t)(r & 0x7ff));
 				break;
 			}
 			i += 2;
 		}
-		put16(p + i, 0xbd00 | (uint16_t)(0xf0 & next_random())); /* pop */
+		put16(p + i,
+		      0xbd00 | (uint16_t)(0xf0 & next_random())); /* pop */
 		i += 2;
 		i = (i + 3) & ~(size_t)3;
 		for (unsigned k = small(3); k && i + 4 <= len; k--, i += 4)
-			put32(p + i, (next_random() & 1 ? 0x20000000 : 0x08000000) |
-					     small(16) << 2);
+			put32(p + i,
+			      (next_random() & 1 ? 0x20000000 : 0x08000000) |
+				      small(16) << 2);
 	}
 	memset(p + i, 0, len - i);
 }
@@ -166,8 +174,8 @@ static void make_code(uint8_t *p, size_t len)
 static void make_data(uint8_t *p, size_t len)
 {
 	static const char *const names[] = {
-		"idle", "rpmsg", "sensor", "timer", "i2c1", "dma0", "uart",
-		"wdog",
+		"idle", "rpmsg", "sensor", "timer",
+		"i2c1", "dma0",	 "uart",   "wdog",
 	};
 	uint32_t counter = next_random() & 0xffff;
 
@@ -233,11 +241,9 @@ static void make_image(const char *path, unsigned size_mib,
 		void (*make)(uint8_t *p, size_t len);
 		size_t len;
 	} parts[] = {
-		{ NULL, 1024 * 1024 },	/* code */
-		{ make_data, 768 * 1024 },
-		{ make_noise, 256 * 1024 },
-		{ make_sparse, 512 * 1024 },
-		{ NULL, 1536 * 1024 },	/* zeros */
+		{ NULL, 1024 * 1024 }, /* code */
+		{ make_data, 768 * 1024 },   { make_noise, 256 * 1024 },
+		{ make_sparse, 512 * 1024 }, { NULL, 1536 * 1024 }, /* zeros */
 	};
 	size_t code_len, code_pos = 0, total = (size_t)size_mib * MiB;
 	uint8_t *code = load_code(code_file, &code_len);
@@ -349,8 +355,9 @@ static struct result run_child(const char *what, char *const argv[],
 	    WEXITSTATUS(status))
 		die("%s failed", what);
 	res.seconds = now() - start;
-	res.cpu_seconds = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-			  (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	res.cpu_seconds =
+		(double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+		(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 	res.rss_mib = (double)ru.ru_maxrss / 1024;
 	res.size = file_size(argv ? stdout_path : out);
 	return res;
@@ -452,8 +459,7 @@ int main(int argc, char **argv)
 	snprintf(many, sizeof(many), "%s/memory.bin.%u.gz", o.workdir,
 		 o.threads);
 	snprintf(level_arg, sizeof(level_arg), "-%d", o.level);
-	snprintf(many_name, sizeof(many_name), "writer, %u threads",
-		 o.threads);
+	snprintf(many_name, sizeof(many_name), "writer, %u threads", o.threads);
 	make_image(in, o.size_mib, o.code_file);
 
 	{
@@ -462,14 +468,13 @@ int main(int argc, char **argv)
 		res[0] = run_child("gzip", gzip_argv, ref, NULL, NULL, 0, 0);
 	}
 	res[1] = run_child("writer, 1 thread", NULL, NULL, in, one, o.level, 1);
-	res[2] = run_child(many_name, NULL, NULL, in, many, o.level,
-			   o.threads);
+	res[2] = run_child(many_name, NULL, NULL, in, many, o.level, o.threads);
 	ok = verify(one, in) && verify(many, in);
 
 	printf("%u MiB of remote memory, level %d, %ld CPUs online\n",
 	       o.size_mib, o.level, sysconf(_SC_NPROCESSORS_ONLN));
-	printf("%-20s %8s %8s %8s %12s %8s %9s\n", "", "seconds",
-	       "speedup", "CPU s", "bytes", "x gzip", "peak RSS");
+	printf("%-20s %8s %8s %8s %12s %8s %9s\n", "", "seconds", "speedup",
+	       "CPU s", "bytes", "x gzip", "peak RSS");
 	for (int i = 0; i < 3; i++)
 		printf("%-20s %8.2f %8.2f %8.2f %12llu %8.4f %6.1f MiB\n",
 		       res[i].what, res[i].seconds,
