@@ -79,6 +79,8 @@ int write_full(int fd, const void *buf, size_t len)
 				continue;
 			return -errno;
 		}
+		if (n == 0)
+			return -EIO; /* no progress: never loop forever */
 		p += n;
 		len -= (size_t)n;
 	}
