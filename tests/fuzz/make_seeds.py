@@ -51,6 +51,13 @@ def seeds_for(args, rec):
         gz = f.read()
     put(args.out, "fuzz_gz_reader", tag, gz)
     put(args.out, "fuzz_gz_reader", tag + "-cut", gz[: len(gz) // 2])
+    # fuzz_trace: a selector byte (0: auto-detect), then the buffer; the
+    # firmware's RTRC ring holds what it logged before the crash.
+    trace = dump.find(b"RTRC")
+    if trace >= 0:
+        size = int.from_bytes(dump[trace + 8:trace + 12], "little")
+        put(args.out, "fuzz_trace", tag,
+            b"\0" + dump[trace:trace + 16 + min(size, 1 << 16)])
     record = dump.find(b"CRSH")  # RPROC_CRASH_RECORD_MAGIC, in memory order
     if record >= 0:
         put(args.out, "fuzz_crash_record", tag, dump[record:record + 188])
