@@ -86,22 +86,12 @@ const char *rpd_note_info_lookup(const struct rpd_note *note, const char *key);
  *
  *   0  u64 da        device address of the buffer
  *   8  u64 len       its size in bytes
- *  16  u32 format    enum rpd_trace_format
+ *  16  u32 format    enum rpd_trace_format (rprocdump.h)
  *  20  u32 reserved  0
  *  24  char name[32] NUL-padded, not necessarily NUL-terminated
  */
 #define RPD_TRACE_ENTRY_SIZE 56
 #define RPD_TRACE_NAME_SIZE 32
-
-enum rpd_trace_format {
-	RPD_TRACE_FORMAT_AUTO = 0,	    /* unknown: detect from bytes */
-	RPD_TRACE_FORMAT_RTRC = 1,	    /* rprocdump trace_buffer.h */
-	RPD_TRACE_FORMAT_TEXT = 2,	    /* NUL-terminated text */
-	RPD_TRACE_FORMAT_ST = 3,	    /* ST: NUL after newest char */
-	RPD_TRACE_FORMAT_TI_SYSMIN = 4,	    /* index in the last 8 bytes */
-	RPD_TRACE_FORMAT_ZEPHYR = 5,	    /* Zephyr ram_console */
-	RPD_TRACE_FORMAT_ZEPHYR_HEADER = 6, /* ram_console with header */
-};
 
 struct rpd_trace_entry {
 	uint64_t da;

@@ -292,6 +292,64 @@ int rpd_core_read(const struct rpd_core *core, uint64_t vaddr, void *buf,
 /* Total size of the (inflated) core file. */
 uint64_t rpd_core_size(const struct rpd_core *core);
 
+/* ---- trace buffers ---------------------------------------------------- */
+
+/* How a trace buffer's bytes are laid out; the numbers are those of the
+ * RPROC trace note, rproc-core(5). */
+enum rpd_trace_format {
+	RPD_TRACE_FORMAT_AUTO = 0,	    /* unknown: detect from bytes */
+	RPD_TRACE_FORMAT_RTRC = 1,	    /* rprocdump trace_buffer.h */
+	RPD_TRACE_FORMAT_TEXT = 2,	    /* NUL-terminated text */
+	RPD_TRACE_FORMAT_ST = 3,	    /* ST: NUL after newest char */
+	RPD_TRACE_FORMAT_TI_SYSMIN = 4,	    /* index in the last 8 bytes */
+	RPD_TRACE_FORMAT_ZEPHYR = 5,	    /* Zephyr ram_console */
+	RPD_TRACE_FORMAT_ZEPHYR_HEADER = 6, /* ram_console with header */
+};
+
+/* "auto", "rtrc", "text", "st", "ti-sysmin", "zephyr", "zephyr-header";
+ * NULL for a number this library does not know. */
+const char *rpd_trace_format_name(uint32_t format);
+/* The format of a name above; -EINVAL (with a message) for others. */
+int rpd_trace_format_parse(const char *name, enum rpd_trace_format *format);
+
+/* What a format keeps outside its buffer, read from the firmware's RAM. */
+struct rpd_trace_state {
+	bool have_zephyr_pos;
+	uint32_t zephyr_pos; /* ram_console.c's static int pos */
+};
+
+/* The text of a trace buffer, oldest byte first. */
+struct rpd_trace_text {
+	enum rpd_trace_format format; /* as given, or as detected */
+	bool detected;		      /* format was detected from the bytes */
+	bool wrapped;		      /* older text was overwritten */
+	bool lost_known;	      /* lost is exact (or a lower bound) */
+	uint64_t lost;		      /* bytes overwritten, if lost_known */
+	const char *caveat;	      /* NULL, or why order or extent is a
+				       * best effort */
+	size_t len;
+	char text[]; /* len bytes (any byte value), then a NUL */
+};
+
+/*
+ * Decodes a trace buffer's bytes as the firmware left them. format AUTO
+ * detects it (see rproc-analyze(1) for the rules); state may be NULL.
+ * Indices the buffer holds are checked against its size: -EBADMSG with a
+ * message when they cannot be right. Free the result with
+ * rpd_trace_text_free().
+ */
+int rpd_trace_decode(const void *buf, size_t len, enum rpd_trace_format format,
+		     const struct rpd_trace_state *state,
+		     struct rpd_trace_text **out);
+void rpd_trace_text_free(struct rpd_trace_text *text);
+
+/* Trace buffers listed by a stored core's RPROC trace note: where they are
+ * and the format the collector found (AUTO if unknown). -ENOENT past the
+ * last. */
+size_t rpd_core_ntraces(const struct rpd_core *core);
+int rpd_core_trace(const struct rpd_core *core, size_t i,
+		   struct rpd_trace_desc *desc, uint32_t *format);
+
 /* ---- .core.gz container --------------------------------------------------- */
 
 /* Input bytes per gzip member, so that every member (with the BGZF header)

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * core_open.c - find the core a verb works on, and the firmware it ran.
+ *
+ * The core is a file named on the command line or the newest stored dump
+ * that matches. The firmware is the one given with --firmware; else the one
+ * the core names (info note "firmware"), looked up as the kernel would, and
+ * else a file named after the core's build-id. A firmware found by name is
+ * used only if it is the build that crashed: symbols of another build
+ * explain nothing and mislead.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "analyze.h"
+#include "firmware_search.h"
+#include "store.h"
+#include "util.h"
+
+#define MAX_FIRMWARE_DIRS 64
+#define DEBUG_BUILD_ID_DIR "/usr/lib/debug/.build-id"
+
+static bool is_regular_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/*
+ * The path of the newest stored dump matching match (NULL: any). Readable
+ * dumps win over unreadable ones, so that a damaged file does not hide the
+ * newest good dump; an unreadable one is returned only if nothing else
+ * matches, for its error to be reported.
+ */
+static int find_stored_core(const char *dir, const char *match, char **path)
+{
+	const struct stored_dump *found = NULL;
+	struct store s;
+	int r;
+
+	r = store_scan(dir, &s);
+	if (r == -ENOENT)
+		return rpd_fail(-ENOENT, "no dump matches: %s", rpd_error());
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < s.n; i++) {
+		const struct stored_dump *d = &s.dumps[i];
+
+		if (match && !stored_dump_matches(d, match))
+			continue;
+		if (!found || (found->error && !d->error))
+			found = d;
+		if (!found->error)
+			break;
+	}
+	if (found)
+		*path = strdup(found->path);
+	store_free(&s);
+	if (!found && match)
+		return rpd_fail(-ENOENT, "no dump in %s matches '%s'", dir,
+				match);
+	if (!found)
+		return rpd_fail(-ENOENT, "no dump stored in %s", dir);
+	return *path ? 0 : rpd_fail(-ENOMEM, "out of memory");
+}
+
+static int open_core(struct analyzed_core *ac)
+{
+	int r = rpd_core_open(ac->path, &ac->core);
+
+	/* -ENOENT means "no dump matches" to the verbs; the file was there a
+	 * moment ago, so this is an I/O problem. */
+	return r == -ENOENT ? -EIO : r;
+}
+
+/* Lower-case hex of a build-id, as the info note writes it. */
+static void build_id_hex(const uint8_t *id, size_t len, char *hex, size_t size)
+{
+	size_t n = 0;
+
+	hex[0] = '\0';
+	for (size_t i = 0; i < len && n + 3 <= size; i++)
+		n += snprintf(hex + n, size - n, "%02x", id[i]);
+}
+
+/*
+ * Checks fw against the core's build-id. Returns true if it may be used;
+ * a note for the user (a mismatch, or why nothing could be checked) goes
+ * to problem.
+ */
+static bool firmware_fits(const struct rpd_firmware *fw, const char *core_id,
+			  char *problem, size_t size)
+{
+	const char *path = rpd_firmware_path(fw);
+	const uint8_t *id;
+	char hex[2 * 64 + 1];
+	size_t len;
+
+	if (!core_id || !*core_id) {
+		snprintf(problem, size,
+			 "%s: not checked: the core records no build-id", path);
+		return true;
+	}
+	if (rpd_firmware_build_id(fw, &id, &len) < 0) {
+		snprintf(
+			problem, size,
+			"%s: not checked: the firmware has no build-id (the core's is %s)",
+			path, core_id);
+		return true;
+	}
+	build_id_hex(id, len, hex, sizeof(hex));
+	if (!strcasecmp(hex, core_id)) {
+		problem[0] = '\0';
+		return true;
+	}
+	snprintf(problem, size,
+		 "%s: build-id %s does not match the core's %s (another build)",
+		 path, hex, core_id);
+	return false;
+}
+
+/* Opens path as the firmware if it is the core's build; see above. */
+static struct rpd_firmware *try_firmware(const char *path, const char *core_id,
+					 char *problem, size_t size)
+{
+	struct rpd_firmware *fw;
+
+	if (rpd_firmware_open(path, &fw) < 0) {
+		snprintf(problem, size, "%s", rpd_error());
+		return NULL;
+	}
+	if (!firmware_fits(fw, core_id, problem, size)) {
+		rpd_firmware_free(fw);
+		return NULL;
+	}
+	return fw;
+}
+
+/*
+ * A firmware file named after the build-id: "ID" or "ID.elf" in the
+ * firmware search path, or the debuginfo convention
+ * /usr/lib/debug/.build-id/xx/yyyy.debug.
+ */
+static struct rpd_firmware *find_by_build_id(const struct analyze_options *o,
+					     const char *core_id)
+{
+	static const char *const suffixes[] = { "", ".elf" };
+	char *dirs[MAX_FIRMWARE_DIRS];
+	struct rpd_firmware *fw = NULL;
+	char problem[256], *path;
+	size_t n;
+
+	if (strlen(core_id) < 3)
+		return NULL;
+	n = firmware_search_path(NULL, o->firmware_dirs, dirs,
+				 MAX_FIRMWARE_DIRS);
+	for (size_t i = 0; i < n && !fw; i++) {
+		for (size_t k = 0; k < ARRAY_SIZE(suffixes) && !fw; k++) {
+			if (asprintf(&path, "%s/%s%s", dirs[i], core_id,
+				     suffixes[k]) < 0)
+				break;
+			if (is_regular_file(path))
+				fw = try_firmware(path, core_id, problem,
+						  sizeof(problem));
+			free(path);
+		}
+	}
+	firmware_search_free(dirs, n);
+	if (fw || asprintf(&path, "%s/%.2s/%s.debug", DEBUG_BUILD_ID_DIR,
+			   core_id, core_id + 2) < 0)
+		return fw;
+	if (is_regular_file(path))
+		fw = try_firmware(path, core_id, problem, sizeof(problem));
+	free(path);
+	return fw;
+}
+
+/* Looks the firmware up by the core's name for it, then by build-id; on
+ * failure, fw_problem says why. */
+static void find_firmware(const struct analyze_options *o,
+			  struct analyzed_core *ac)
+{
+	const char *name = rpd_core_info(ac->core, "firmware");
+	const char *core_id = rpd_core_info(ac->core, "build_id");
+	char *path;
+
+	ac->fw_problem[0] = '\0';
+	if (name && *name) {
+		if (firmware_find(NULL, o->firmware_dirs, name, &path) < 0) {
+			snprintf(ac->fw_problem, sizeof(ac->fw_problem), "%s",
+				 rpd_error());
+		} else {
+			ac->fw = try_firmware(path, core_id, ac->fw_problem,
+					      sizeof(ac->fw_problem));
+			free(path);
+		}
+		if (ac->fw)
+			return;
+	}
+	if (core_id && *core_id) {
+		ac->fw = find_by_build_id(o, core_id);
+		if (ac->fw) {
+			/* The right build, whatever the name search found. */
+			ac->fw_problem[0] = '\0';
+			return;
+		}
+	}
+	if (!ac->fw_problem[0])
+		snprintf(ac->fw_problem, sizeof(ac->fw_problem),
+			 "the core names no firmware%s; use --firmware",
+			 core_id && *core_id ? " and no file has its build-id" :
+					       " and records no build-id");
+}
+
+int analyzed_core_open(const struct analyze_options *o, const char *what,
+		       struct analyzed_core *ac)
+{
+	int r;
+
+	*ac = (struct analyzed_core){ 0 };
+	if (what && is_regular_file(what)) {
+		ac->path = strdup(what);
+		if (!ac->path)
+			return rpd_fail(-ENOMEM, "out of memory");
+	} else if (what && strchr(what, '/')) {
+		/* Names of remotes, firmware and stored files have no slash
+		 * (firmware may, but then it is matched by its base name). */
+		return rpd_fail(-ENOENT, "%s: no such file", what);
+	} else {
+		r = find_stored_core(o->store_dir, what, &ac->path);
+		if (r < 0)
+			return r;
+	}
+
+	r = open_core(ac);
+	if (r < 0)
+		goto fail;
+	if (o->firmware) {
+		r = rpd_firmware_open(o->firmware, &ac->fw);
+		if (r < 0)
+			goto fail;
+		/* The user's choice stands; a mismatch is only a warning. */
+		firmware_fits(ac->fw, rpd_core_info(ac->core, "build_id"),
+			      ac->fw_problem, sizeof(ac->fw_problem));
+	} else {
+		find_firmware(o, ac);
+	}
+	return 0;
+
+fail:
+	analyzed_core_close(ac);
+	return r == -ENOENT ? -EIO : r;
+}
+
+void analyzed_core_close(struct analyzed_core *ac)
+{
+	rpd_firmware_free(ac->fw);
+	rpd_core_free(ac->core);
+	free(ac->path);
+	*ac = (struct analyzed_core){ 0 };
+}

@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * verify.c - rproc-analyze verify: is the firmware's read-only memory
+ * (code, read-only data, vector table) still what was loaded?
+ *
+ * Every dumped byte of the firmware's read-only sections is compared with
+ * the image. A section is read at its load address (p_paddr: the kernel
+ * copied it there and nothing writes it) and, when the program runs from
+ * elsewhere (p_vaddr), there too. Bytes that differ are reported as runs
+ * with the function or object that holds them; bytes the dump does not
+ * hold are reported as not dumped, never as clean.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze.h"
+#include "fw_symtab.h"
+#include "log.h"
+#include "util.h"
+
+#define COMPARE_CHUNK 65536
+/* Differing runs kept per section copy; the rest are only counted. */
+#define MAX_RANGES 256
+/* Bytes of each run shown, expected and found. */
+#define SHOWN_BYTES 8
+
+struct diff_range {
+	uint64_t addr; /* where the dump holds it */
+	uint64_t len;
+	uint8_t expected[SHOWN_BYTES];
+	uint8_t found[SHOWN_BYTES];
+};
+
+/* One copy of a section: at its load address or at its run address. */
+struct section_check {
+	const struct rpd_section *section;
+	uint64_t base;	  /* address of its first byte in the dump */
+	const char *copy; /* "load", "run", or "load+run" */
+	uint64_t compared;
+	uint64_t differing;
+	struct diff_range ranges[MAX_RANGES];
+	size_t nranges; /* kept */
+	size_t dropped; /* runs beyond MAX_RANGES */
+	bool in_run;	/* the last byte compared differed */
+};
+
+struct verify_result {
+	struct section_check *checks;
+	size_t nchecks;
+	uint64_t compared, differing, not_dumped;
+};
+
+static void note_difference(struct section_check *c, uint64_t addr,
+			    uint8_t expected, uint8_t found)
+{
+	struct diff_range *r = c->nranges ? &c->ranges[c->nranges - 1] : NULL;
+
+	c->differing++;
+	if (c->in_run && r && r->addr + r->len == addr) {
+		if (r->len < SHOWN_BYTES) {
+			r->expected[r->len] = expected;
+			r->found[r->len] = found;
+		}
+		r->len++;
+		return;
+	}
+	c->in_run = true;
+	if (c->nranges == MAX_RANGES) {
+		c->dropped++;
+		return;
+	}
+	r = &c->ranges[c->nranges++];
+	*r = (struct diff_range){ .addr = addr, .len = 1 };
+	r->expected[0] = expected;
+	r->found[0] = found;
+}
+
+/*
+ * Compares [addr, addr + len) of the dump, which holds the section's bytes
+ * from offset off, with the image.
+ */
+static int compare_span(const struct analyzed_core *ac, struct section_check *c,
+			uint64_t addr, uint64_t len, uint64_t off)
+{
+	/* Static: 128 KiB is too much for a stack, and a verb runs once. */
+	static uint8_t want[COMPARE_CHUNK], got[COMPARE_CHUNK];
+
+	c->in_run = false;
+	for (uint64_t done = 0; done < len;) {
+		size_t n = (size_t)MIN(len - done, (uint64_t)COMPARE_CHUNK);
+
+		if (rpd_firmware_read(ac->fw, c->section->vaddr + off + done,
+				      want, n) < 0 ||
+		    rpd_core_read(ac->core, addr + done, got, n) < 0)
+			return -EIO;
+		for (size_t i = 0; i < n; i++) {
+			if (want[i] != got[i])
+				note_difference(c, addr + done + i, want[i],
+						got[i]);
+			else
+				c->in_run = false;
+		}
+		done += n;
+	}
+	c->compared += len;
+	return 0;
+}
+
+/* Compares what the core's segments hold of one copy of a section. */
+static int check_copy(const struct analyzed_core *ac, struct section_check *c)
+{
+	uint64_t size = c->section->size;
+
+	c->compared = 0;
+	for (size_t i = 0; i < rpd_core_nsegments(ac->core); i++) {
+		const struct rpd_segment *seg = rpd_core_segment(ac->core, i);
+		uint64_t lo = MAX(c->base, seg->vaddr);
+		uint64_t hi = MIN(c->base + size, seg->vaddr + seg->filesz);
+		int r;
+
+		if (lo >= hi)
+			continue;
+		r = compare_span(ac, c, lo, hi - lo, lo - c->base);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct diff_range *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static int verify_sections(const struct analyzed_core *ac,
+			   struct verify_result *res)
+{
+	size_t n = rpd_firmware_nreadonly(ac->fw);
+	int r;
+
+	/* Two copies at most per section. */
+	res->checks = calloc(2 * n + 1, sizeof(*res->checks));
+	if (!res->checks)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct rpd_section *s = rpd_firmware_readonly(ac->fw, i);
+		bool two = s->paddr != s->vaddr;
+
+		for (int k = 0; k < (two ? 2 : 1); k++) {
+			struct section_check *c = &res->checks[res->nchecks++];
+
+			c->section = s;
+			c->base = k ? s->vaddr : s->paddr;
+			c->copy = !two ? "load+run" : k ? "run" : "load";
+			r = check_copy(ac, c);
+			if (r < 0)
+				return r;
+			qsort(c->ranges, c->nranges, sizeof(*c->ranges),
+			      cmp_range);
+			res->compared += c->compared;
+			res->differing += c->differing;
+			res->not_dumped += s->size - c->compared;
+		}
+	}
+	return 0;
+}
+
+/* ---- output ---- */
+
+static const char *verdict(const struct verify_result *res)
+{
+	if (res->differing)
+		return "differs";
+	return res->compared ? "clean" : "unchecked";
+}
+
+/* "function+0x12" of a dump address of a section copy, into buf. */
+static const char *symbol_name(const struct fw_symtab *st,
+			       const struct section_check *c, uint64_t addr,
+			       char *buf, size_t size, uint64_t *offset)
+{
+	uint64_t cpu = c->section->vaddr + (addr - c->base);
+	const struct fw_symbol *sym = st ? fw_symtab_at(st, cpu) : NULL;
+
+	*offset = sym ? cpu - sym->addr : 0;
+	if (!sym)
+		return NULL;
+	snprintf(buf, size, "%s+0x%" PRIx64, sym->name, *offset);
+	return sym->name;
+}
+
+static void hex_bytes(char *out, const uint8_t *b, uint64_t len)
+{
+	size_t n = (size_t)MIN(len, (uint64_t)SHOWN_BYTES);
+
+	*out = '\0';
+	for (size_t i = 0; i < n; i++)
+		out += sprintf(out, "%02x", b[i]);
+	if (len > SHOWN_BYTES)
+		strcpy(out, "...");
+}
+
+static void print_check(FILE *f, const struct fw_symtab *st,
+			const struct section_check *c)
+{
+	const struct rpd_section *s = c->section;
+	uint64_t missing = s->size - c->compared;
+	char where[160], want[2 * SHOWN_BYTES + 4], got[2 * SHOWN_BYTES + 4];
+	uint64_t offset;
+
+	fprintf(f, "%-16s 0x%08" PRIx64 " %8" PRIu64 " bytes (%s): ", s->name,
+		c->base, s->size, c->copy);
+	if (!c->compared)
+		fprintf(f, "not dumped\n");
+	else if (!c->differing && !missing)
+		fprintf(f, "clean\n");
+	else if (!c->differing)
+		fprintf(f, "clean, %" PRIu64 " bytes not dumped\n", missing);
+	else
+		fprintf(f, "%" PRIu64 " bytes differ%s\n", c->differing,
+			missing ? ", part not dumped" : "");
+
+	for (size_t i = 0; i < c->nranges; i++) {
+		const struct diff_range *r = &c->ranges[i];
+
+		if (!symbol_name(st, c, r->addr, where, sizeof(where), &offset))
+			snprintf(where, sizeof(where), "(no symbol)");
+		hex_bytes(want, r->expected, r->len);
+		hex_bytes(got, r->found, r->len);
+		fprintf(f,
+			"  0x%08" PRIx64 " %6" PRIu64 " bytes  %-32s "
+			"image %s, memory %s\n",
+			r->addr, r->len, where, want, got);
+	}
+	if (c->dropped)
+		fprintf(f, "  ... and %zu more ranges\n", c->dropped);
+}
+
+static void print_result(FILE *f, const struct analyzed_core *ac,
+			 const struct fw_symtab *st,
+			 const struct verify_result *res)
+{
+	fprintf(f, "firmware %s\n", rpd_firmware_path(ac->fw));
+	for (size_t i = 0; i < res->nchecks; i++)
+		print_check(f, st, &res->checks[i]);
+	if (res->differing)
+		fprintf(f,
+			"verdict: CORRUPTED: %" PRIu64 " of %" PRIu64
+			" read-only bytes differ from the firmware\n",
+			res->differing, res->compared);
+	else if (res->compared)
+		fprintf(f,
+			"verdict: clean: %" PRIu64 " read-only bytes match"
+			" the firmware%s\n",
+			res->compared,
+			res->not_dumped ? " (some were not dumped)" : "");
+	else
+		fprintf(f,
+			"verdict: unchecked: no read-only byte was dumped\n");
+}
+
+static void json_range(struct json_writer *j, const struct fw_symtab *st,
+		       const struct section_check *c,
+		       const struct diff_range *r)
+{
+	char where[160], want[2 * SHOWN_BYTES + 4], got[2 * SHOWN_BYTES + 4];
+	uint64_t offset;
+	const char *name;
+
+	name = symbol_name(st, c, r->addr, where, sizeof(where), &offset);
+	hex_bytes(want, r->expected, r->len);
+	hex_bytes(got, r->found, r->len);
+	json_begin_object(j, NULL);
+	json_uint(j, "address", r->addr);
+	json_uint(j, "length", r->len);
+	if (name) {
+		json_string(j, "symbol", name);
+		json_uint(j, "offset", offset);
+	} else {
+		json_null(j, "symbol");
+	}
+	json_string(j, "expected", want);
+	json_string(j, "found", got);
+	json_end_object(j);
+}
+
+static void json_result(struct json_writer *j, const struct analyzed_core *ac,
+			const struct fw_symtab *st,
+			const struct verify_result *res)
+{
+	json_begin_object(j, NULL);
+	json_string(j, "firmware", rpd_firmware_path(ac->fw));
+	json_string(j, "verdict", verdict(res));
+	json_uint(j, "compared", res->compared);
+	json_uint(j, "differing", res->differing);
+	json_uint(j, "not_dumped", res->not_dumped);
+	json_begin_array(j, "sections");
+	for (size_t i = 0; i < res->nchecks; i++) {
+		const struct section_check *c = &res->checks[i];
+
+		json_begin_object(j, NULL);
+		json_string(j, "name", c->section->name);
+		json_uint(j, "address", c->base);
+		json_uint(j, "size", c->section->size);
+		json_string(j, "copy", c->copy);
+		json_uint(j, "compared", c->compared);
+		json_uint(j, "not_dumped", c->section->size - c->compared);
+		json_uint(j, "differing", c->differing);
+		json_begin_array(j, "ranges");
+		for (size_t k = 0; k < c->nranges; k++)
+			json_range(j, st, c, &c->ranges[k]);
+		json_end_array(j);
+		json_uint(j, "ranges_not_shown", c->dropped);
+		json_end_object(j);
+	}
+	json_end_array(j);
+	json_end_object(j);
+	json_finish(j);
+}
+
+/* ---- the verb ---- */
+
+static int open_verified_core(const struct analyze_options *o, int argc,
+			      char **argv, struct analyzed_core *ac)
+{
+	int r;
+
+	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+		log_error("verify: takes one CORE or MATCH and no option");
+		return EXIT_ANALYZE_USAGE;
+	}
+	r = analyzed_core_open(o, argc > 1 ? argv[1] : NULL, ac);
+	if (r < 0) {
+		log_error("%s", rpd_error());
+		return r == -ENOENT ? EXIT_ANALYZE_NO_MATCH :
+				      EXIT_ANALYZE_ERROR;
+	}
+	if (!ac->fw) {
+		log_error("%s: verify needs the firmware: %s", ac->path,
+			  ac->fw_problem);
+		analyzed_core_close(ac);
+		return EXIT_ANALYZE_ERROR;
+	}
+	if (ac->fw_problem[0])
+		log_warning("%s", ac->fw_problem);
+	return EXIT_ANALYZE_OK;
+}
+
+int verb_verify(const struct analyze_options *o, struct output *out, int argc,
+		char **argv)
+{
+	struct verify_result res = { 0 };
+	struct analyzed_core ac;
+	struct fw_symtab st;
+	bool have_symbols;
+	int status;
+
+	status = open_verified_core(o, argc, argv, &ac);
+	if (status != EXIT_ANALYZE_OK)
+		return status;
+	if (verify_sections(&ac, &res) < 0) {
+		log_error("%s: %s", ac.path,
+			  res.checks ? rpd_error() : "out of memory");
+		status = EXIT_ANALYZE_ERROR;
+		goto out;
+	}
+	/* Without symbols the ranges are still reported, by address. */
+	have_symbols = fw_symtab_load(rpd_firmware_path(ac.fw), &st) == 0;
+	if (out->is_json)
+		json_result(&out->json, &ac, have_symbols ? &st : NULL, &res);
+	else
+		print_result(out->f, &ac, have_symbols ? &st : NULL, &res);
+	if (have_symbols)
+		fw_symtab_clear(&st);
+
+	if (res.differing)
+		status = EXIT_ANALYZE_DIFFERS;
+	else if (!res.compared)
+		status = EXIT_ANALYZE_ERROR; /* nothing to call clean */
+out:
+	free(res.checks);
+	analyzed_core_close(&ac);
+	return status;
+}
