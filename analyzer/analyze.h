@@ -24,21 +24,21 @@ enum {
 #define ANALYZE_DEFAULT_STORE "/var/lib/rproc-dumps"
 
 struct analyze_options {
-	const char *store_dir;	   /* --directory, default the store */
-	const char *firmware;	   /* --firmware FILE */
+	const char *store_dir;	    /* --directory, default the store */
+	const char *firmware;	    /* --firmware FILE */
 	const char **firmware_dirs; /* --firmware-dir DIR..., NULL-terminated,
 				     * searched before the kernel's path */
-	const char *trace_format;  /* trace --format, NULL: auto */
-	bool json;		   /* --json */
-	bool pretty;		   /* --json=pretty */
+	const char *trace_format;   /* trace --format, NULL: auto */
+	bool json;		    /* --json */
+	bool pretty;		    /* --json=pretty */
 };
 
 /* The stored core a verb works on, with the firmware found for it. */
 struct analyzed_core {
-	char *path;		   /* the file */
+	char *path; /* the file */
 	struct rpd_core *core;
-	struct rpd_firmware *fw;   /* NULL if none was found */
-	char fw_problem[256];	   /* why fw is NULL, or a mismatch warning */
+	struct rpd_firmware *fw; /* NULL if none was found */
+	char fw_problem[256];	 /* why fw is NULL, or a mismatch warning */
 };
 
 /*
@@ -69,10 +69,10 @@ int verb_crash(const struct analyze_options *o, struct output *out, int argc,
 	       char **argv);
 int verb_trace(const struct analyze_options *o, struct output *out, int argc,
 	       char **argv);
-int verb_verify(const struct analyze_options *o, struct output *out,
-		int argc, char **argv);
-int verb_extract(const struct analyze_options *o, struct output *out,
-		 int argc, char **argv);
+int verb_verify(const struct analyze_options *o, struct output *out, int argc,
+		char **argv);
+int verb_extract(const struct analyze_options *o, struct output *out, int argc,
+		 char **argv);
 int verb_gdb(const struct analyze_options *o, struct output *out, int argc,
 	     char **argv);
 

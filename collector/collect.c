@@ -22,7 +22,7 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-static double seconds_since(const struct timespec *start)
+double collect_seconds_since(const struct timespec *start)
 {
 	struct timespec now;
 
@@ -57,7 +57,8 @@ static int open_dump(const char *path, const char *output_path)
 		return rpd_fail(-ENOMEM, "out of memory");
 	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return rpd_fail(-errno, "%s: cannot create spool file: %m", dir);
+		return rpd_fail(-errno, "%s: cannot create spool file: %m",
+				dir);
 	for (;;) {
 		ssize_t n = read(STDIN_FILENO, buf, SPOOL_CHUNK);
 		int r;
@@ -76,44 +77,55 @@ static int open_dump(const char *path, const char *output_path)
 	return TAKE_FD(fd);
 }
 
-/* Converts into f, through the gzip container when asked to. */
-static int write_output(const struct collect_request *req,
-			const struct rpd_devcd *dump,
-			const struct rpd_firmware *fw, int out_fd,
-			struct rpd_convert_result *result)
+int collect_write_gz(const struct rpd_devcd *dump,
+		     const struct rpd_firmware *fw,
+		     const struct rpd_convert_info *info, int level,
+		     unsigned threads, int fd,
+		     struct rpd_convert_result *result)
 {
 	struct rpd_gz_writer *gz = NULL;
 	struct rpd_sink sink;
 	int r;
 
-	if (!ends_with(req->output_path, ".gz")) {
-		sink = rpd_sink_fd(out_fd);
-		return rpd_convert(dump, fw, &req->info, &sink, result);
-	}
-	r = rpd_gz_writer_new(out_fd, req->level, req->threads, &gz);
+	r = rpd_gz_writer_new(fd, level, threads, &gz);
 	if (r < 0)
 		return r;
 	sink = rpd_gz_writer_sink(gz);
-	r = rpd_convert(dump, fw, &req->info, &sink, result);
+	r = rpd_convert(dump, fw, info, &sink, result);
 	if (r >= 0)
 		r = rpd_gz_writer_finish(gz);
 	rpd_gz_writer_free(gz);
 	return r;
 }
 
-static void log_result(const struct collect_request *req,
-		       const struct rpd_convert_result *res, uint64_t stored,
-		       double seconds)
+/* Converts into f, through the gzip container when asked to. */
+static int write_output(const struct collect_request *req,
+			const struct rpd_devcd *dump,
+			const struct rpd_firmware *fw, int out_fd,
+			struct rpd_convert_result *result)
 {
-	log_info("%s: stored %s (%.1f MiB core, %.1f MiB on disk, %zu segments, "
-		 "%.2f s): firmware %s, %s%s",
-		 req->info.rproc_name ? req->info.rproc_name : req->dump_path,
-		 req->output_path, (double)res->core_size / 1048576.0,
-		 (double)stored / 1048576.0, res->nsegments, seconds,
-		 rpd_firmware_match_name(res->firmware_match),
-		 res->have_registers ? "registers from the crash record" :
-				       "no registers",
-		 res->truncated ? ", TRUNCATED dump" : "");
+	struct rpd_sink sink;
+
+	if (ends_with(req->output_path, ".gz"))
+		return collect_write_gz(dump, fw, &req->info, req->level,
+					req->threads, out_fd, result);
+	sink = rpd_sink_fd(out_fd);
+	return rpd_convert(dump, fw, &req->info, &sink, result);
+}
+
+void collect_log_stored(const char *who, const char *path,
+			const struct rpd_convert_result *res, uint64_t stored,
+			double seconds)
+{
+	log_info(
+		"%s: stored %s (%.1f MiB core, %.1f MiB on disk, %zu segments, "
+		"%.2f s): firmware %s, %s%s",
+		who, path, (double)res->core_size / 1048576.0,
+		(double)stored / 1048576.0, res->nsegments, seconds,
+		rpd_firmware_match_name(res->firmware_match),
+		res->have_registers ? "registers from the crash record" :
+				      "no registers",
+		res->truncated ? ", TRUNCATED dump" : "");
 }
 
 int collect_file(const struct collect_request *req)
@@ -135,7 +147,8 @@ int collect_file(const struct collect_request *req)
 		r = rpd_firmware_open(req->firmware_path, &fw);
 		if (r < 0) {
 			/* A core without firmware is still worth keeping. */
-			log_warning("%s; storing the dump without it", rpd_error());
+			log_warning("%s; storing the dump without it",
+				    rpd_error());
 			r = 0;
 		}
 	}
@@ -151,8 +164,11 @@ int collect_file(const struct collect_request *req)
 	if (r < 0)
 		log_error("%s", rpd_error());
 	else
-		log_result(req, &result, (uint64_t)st.st_size,
-			   seconds_since(&start));
+		collect_log_stored(req->info.rproc_name ? req->info.rproc_name :
+							  req->dump_path,
+				   req->output_path, &result,
+				   (uint64_t)st.st_size,
+				   collect_seconds_since(&start));
 	atomic_file_release(&out);
 	rpd_firmware_free(fw);
 	rpd_devcd_free(dump);

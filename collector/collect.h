@@ -6,6 +6,8 @@
 #define RPD_COLLECT_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
 
 #include "rproc/rprocdump.h"
 
@@ -14,12 +16,25 @@ struct collect_request {
 	const char *firmware_path; /* NULL: collect without firmware */
 	const char *output_path;   /* ".gz" suffix: compressed container */
 	struct rpd_convert_info info;
-	int level;		   /* gzip level */
-	unsigned threads;	   /* compression threads, 0: all CPUs */
-	bool replace;		   /* overwrite an existing output */
+	int level;	  /* gzip level */
+	unsigned threads; /* compression threads, 0: all CPUs */
+	bool replace;	  /* overwrite an existing output */
 };
 
 /* Writes the stored core and logs one line describing it. */
 int collect_file(const struct collect_request *req);
+
+/* Converts dump into fd as a .core.gz container (level 1-9, threads 0: all
+ * CPUs); the fd stays open. */
+int collect_write_gz(const struct rpd_devcd *dump,
+		     const struct rpd_firmware *fw,
+		     const struct rpd_convert_info *info, int level,
+		     unsigned threads, int fd,
+		     struct rpd_convert_result *result);
+/* The one line saying where a core went, how big, how long, what it has. */
+void collect_log_stored(const char *who, const char *path,
+			const struct rpd_convert_result *res, uint64_t stored,
+			double seconds);
+double collect_seconds_since(const struct timespec *start);
 
 #endif

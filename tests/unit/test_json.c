@@ -47,10 +47,11 @@ static void test_compact(void **state)
 	char *s = render(false);
 
 	assert_string_equal(
-		s, "{\"name\":\"m4 \\\"core\\\"\\n\\u0001\\\\\",\"pc\":4294967289,"
-		   "\"neg\":-5,\"truncated\":false,\"firmware\":null,"
-		   "\"null_string\":null,\"frames\":[{\"function\":\"main\"},7],"
-		   "\"empty\":[],\"none\":{}}\n");
+		s,
+		"{\"name\":\"m4 \\\"core\\\"\\n\\u0001\\\\\",\"pc\":4294967289,"
+		"\"neg\":-5,\"truncated\":false,\"firmware\":null,"
+		"\"null_string\":null,\"frames\":[{\"function\":\"main\"},7],"
+		"\"empty\":[],\"none\":{}}\n");
 	free(s);
 }
 

@@ -1,0 +1,557 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * collect_devcd.c - from /sys/class/devcoredump/devcdN to a stored core.
+ *
+ * The order is what matters. The kernel holds the dump in memory for at
+ * most five minutes, and a remote whose driver dumps "inline" cannot
+ * recover until the dump is freed, so the dump is first copied as it is
+ * into a spool file in the store (the fastest thing that makes it safe),
+ * then released; only then come the recovery decision, fsync, conversion
+ * and compression, which may take seconds or minutes on a small board. A
+ * collector killed after the release leaves its spool to the next one
+ * (collect_leftovers()).
+ *
+ * A dump that cannot be spooled (store unwritable, disk full) is not
+ * released: it stays in the kernel for a later attempt until it expires.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include "collect.h"
+#include "collect_devcd.h"
+#include "devcd_source.h"
+#include "firmware_search.h"
+#include "log.h"
+#include "recovery.h"
+#include "spool.h"
+#include "store.h"
+#include "util.h"
+
+/* Reads of a sysfs bin attribute return at most a page each; many of them
+ * go into one buffer, which is then written in one go. */
+#define READ_CHUNK (4u << 20)
+#define BOOT_ID_PATH "/proc/sys/kernel/random/boot_id"
+#define MIB 1048576.0
+
+/* What spooling decided. */
+enum spool_outcome {
+	SPOOLED,
+	DROPPED, /* over MaxDumpSize with OversizeDump=drop */
+};
+
+struct collection {
+	const struct collect_config *cfg;
+	struct store store;
+	struct devcd_source src;
+	struct spool spool;
+	time_t crash_time;
+	char boot_id[40];
+	struct utsname uts;
+	struct timespec start;
+	uint64_t declared; /* size the dump's headers give, 0 if unknown */
+	uint64_t read;	   /* bytes read from the kernel */
+};
+
+static void read_boot_id(char *out, size_t size)
+{
+	FILE *f = fopen(BOOT_ID_PATH, "re");
+
+	if (!f || !fgets(out, (int)size, f))
+		snprintf(out, size, "00000000");
+	out[strcspn(out, "\n")] = '\0';
+	if (f)
+		fclose(f);
+}
+
+/*
+ * The size of the dump from its ELF and program headers: where its last
+ * segment or note ends. 0 if buf does not hold them (not an ELF, or
+ * headers beyond the first chunk).
+ */
+static uint64_t declared_size(const uint8_t *buf, size_t len)
+{
+	bool is64;
+	uint64_t phoff, end = 0;
+	size_t phentsize, phnum;
+
+	if (len < 52 || memcmp(buf, "\177ELF", 4) || buf[5] != 1)
+		return 0;
+	is64 = buf[4] == 2;
+	if (is64 && len < 64)
+		return 0;
+	phoff = is64 ? get_le64(buf + 32) : get_le32(buf + 28);
+	phentsize = get_le16(buf + (is64 ? 54 : 42));
+	phnum = get_le16(buf + (is64 ? 56 : 44));
+	if (phentsize < (is64 ? 56u : 32u) ||
+	    !range_within(phoff, (uint64_t)phentsize * phnum, len))
+		return 0;
+	for (size_t i = 0; i < phnum; i++) {
+		const uint8_t *ph = buf + phoff + i * phentsize;
+		uint64_t off = is64 ? get_le64(ph + 8) : get_le32(ph + 4);
+		uint64_t filesz = is64 ? get_le64(ph + 32) : get_le32(ph + 16);
+
+		if (filesz > UINT64_MAX - off)
+			return 0;
+		end = MAX(end, off + filesz);
+	}
+	return end;
+}
+
+/*
+ * Fills buf from fd until it is full or the dump ends. Returns the bytes
+ * read; *err is 0 or the errno that stopped it (the kernel deleting the
+ * dump under us gives ENODEV).
+ */
+static size_t read_chunk(int fd, uint8_t *buf, size_t cap, int *err)
+{
+	size_t n = 0;
+
+	*err = 0;
+	while (n < cap) {
+		ssize_t got = read(fd, buf + n, cap - n);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			*err = errno;
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+	}
+	return n;
+}
+
+static const char *who(const struct collection *c)
+{
+	return c->src.name;
+}
+
+static int create_spool(struct collection *c, bool compressed)
+{
+	char base[STORE_BASE_MAX];
+	struct spool_meta meta = {
+		.base = base,
+		.remote = c->src.name,
+		.firmware = c->src.firmware,
+		.device = c->src.device,
+		.devcd = c->src.devcd,
+		.kernel_release = c->uts.release,
+		.crash_time = c->crash_time,
+	};
+
+	store_base_name(c->src.name, c->src.firmware, c->crash_time, c->boot_id,
+			base, sizeof(base));
+	return spool_create(&c->store, &meta, compressed,
+			    c->cfg->compress_threads, &c->spool);
+}
+
+/* Plain when the whole dump fits beside KeepFree, else compressed. */
+static int choose_spool(struct collection *c, bool *compressed)
+{
+	uint64_t room, size = MIN(c->declared, c->cfg->max_dump_size);
+	int r;
+
+	r = store_room(&c->store, c->cfg, &room);
+	if (r < 0)
+		return r;
+	*compressed = !c->declared || size > room;
+	if (*compressed)
+		log_info("%s: dump %s: %s; spooling it compressed", who(c),
+			 c->src.devcd,
+			 c->declared ?
+				 "larger than the room left in the store" :
+				 "size unknown");
+	return 0;
+}
+
+static void log_oversize(const struct collection *c, const char *outcome)
+{
+	log_info(
+		"%s: dump %s is larger than MaxDumpSize=%.1f MiB (%s%.1f MiB): %s",
+		who(c), c->src.devcd, (double)c->cfg->max_dump_size / MIB,
+		c->declared ? "" : "at least ",
+		(double)MAX(c->declared, c->read) / MIB, outcome);
+}
+
+/* Logs why the dump ended early; the converter marks it truncated. */
+static void log_short_read(const struct collection *c, int err)
+{
+	if (err)
+		log_warning(
+			"%s: reading dump %s failed after %.1f MiB (%s; deleted by the kernel?): keeping what was read, marked truncated",
+			who(c), c->src.devcd, (double)c->read / MIB,
+			strerror(err));
+	else if (c->declared > c->read)
+		log_warning(
+			"%s: dump %s ended after %.1f of %.1f MiB: keeping what was read, marked truncated",
+			who(c), c->src.devcd, (double)c->read / MIB,
+			(double)c->declared / MIB);
+}
+
+/*
+ * Copies the rest of the dump without a trip through our memory, if the
+ * kernel can. Returns 0 when done (whatever stopped it is logged), 1 when
+ * the caller must read and write instead, or a negative errno.
+ */
+static int copy_in_kernel(struct collection *c, int fd, int *err)
+{
+	uint64_t limit = c->cfg->max_dump_size, copied;
+	int r;
+
+	r = spool_copy_from(&c->spool, fd, limit - c->read, &copied, err);
+	if (r == -EOPNOTSUPP)
+		return 1;
+	if (r < 0)
+		return r;
+	c->read += copied;
+	if (c->read >= limit && c->declared > limit)
+		log_oversize(c, "keeping the first part, marked truncated");
+	else
+		log_short_read(c, *err);
+	return 0;
+}
+
+/* Copies the dump into the spool, within MaxDumpSize. */
+static int spool_dump(struct collection *c, int fd, uint8_t *buf)
+{
+	uint64_t limit = c->cfg->max_dump_size;
+	bool compressed, in_kernel = true;
+	size_t n;
+	int err, r;
+
+	n = read_chunk(fd, buf, READ_CHUNK, &err);
+	if (!n)
+		return rpd_fail(err ? -err : -ENODATA, "%s: dump %s: %s",
+				who(c), c->src.devcd,
+				err ? strerror(err) : "empty (already freed?)");
+	c->declared = declared_size(buf, n);
+	if (c->declared > limit && c->cfg->oversize == OVERSIZE_DROP) {
+		log_oversize(c, "dropped (OversizeDump=drop)");
+		return DROPPED;
+	}
+	r = choose_spool(c, &compressed);
+	if (r >= 0)
+		r = create_spool(c, compressed);
+	while (r >= 0 && n) {
+		size_t take = (size_t)MIN((uint64_t)n, limit - c->read);
+
+		if (take < n && c->cfg->oversize == OVERSIZE_DROP) {
+			log_oversize(c, "dropped (OversizeDump=drop)");
+			return DROPPED;
+		}
+		r = spool_write(&c->spool, buf, take);
+		c->read += take;
+		if (take < n) {
+			log_oversize(
+				c, "keeping the first part, marked truncated");
+			break;
+		}
+		if (err || n < READ_CHUNK) {
+			log_short_read(c, err);
+			break;
+		}
+		if (in_kernel) {
+			r = copy_in_kernel(c, fd, &err);
+			if (r <= 0)
+				break;
+			in_kernel = false;
+		}
+		n = read_chunk(fd, buf, READ_CHUNK, &err);
+		if (!n)
+			log_short_read(c, err);
+	}
+	if (r >= 0)
+		r = spool_finish_writing(&c->spool);
+	return r < 0 ? r : SPOOLED;
+}
+
+/* Spools and releases the dump: 0 spooled, 1 dropped, or -errno. */
+static int take_dump(struct collection *c)
+{
+	_cleanup_free_ uint8_t *buf = malloc(READ_CHUNK);
+	_cleanup_close_ int fd = -1;
+	int outcome;
+
+	if (!buf)
+		return rpd_fail(-ENOMEM, "out of memory");
+	outcome = fd = devcd_source_open_data(&c->src);
+	if (outcome >= 0)
+		outcome = spool_dump(c, fd, buf);
+	if (outcome < 0 || outcome == DROPPED)
+		spool_remove(&c->spool);
+	if (outcome < 0)
+		return outcome;
+	if (devcd_source_release(&c->src) < 0) {
+		/* The bytes are safe; the kernel frees the dump in time. */
+		log_warning("%s: %s", who(c), rpd_error());
+	} else if (outcome == SPOOLED) {
+		log_info(
+			"%s (%s): dump %s spooled (%.1f MiB in %.2f s), released",
+			c->src.device, who(c), c->src.devcd,
+			(double)c->read / MIB,
+			collect_seconds_since(&c->start));
+	} else {
+		log_info("%s (%s): dump %s released", c->src.device, who(c),
+			 c->src.devcd);
+	}
+	return outcome;
+}
+
+static int open_firmware(const struct collect_config *cfg,
+			 const struct spool_meta *meta,
+			 struct rpd_firmware **fw)
+{
+	const char *extra[] = { cfg->firmware_path, NULL };
+	_cleanup_free_ char *path = NULL;
+	int r;
+
+	*fw = NULL;
+	if (!meta->firmware || !*meta->firmware)
+		return rpd_fail(-ENOENT, "the remote names no firmware");
+	r = firmware_find(NULL, extra, meta->firmware, &path);
+	if (r >= 0)
+		r = rpd_firmware_open(path, fw);
+	return r;
+}
+
+/* ENOSPC and the like pass; a dump that cannot be converted does not. */
+static bool worth_retrying(int r)
+{
+	return r == -ENOSPC || r == -EDQUOT || r == -EIO || r == -EROFS ||
+	       r == -ENOMEM;
+}
+
+/* Writes the core into the store under the lock, within the limits. */
+static int write_core(const struct collect_config *cfg, struct store *store,
+		      struct spool *sp, const struct rpd_devcd *dump,
+		      const struct rpd_firmware *fw,
+		      struct rpd_convert_result *result, char **final_name,
+		      uint64_t *disk)
+{
+	char remote[STORE_NAME_FIELD_MAX + 1];
+	const struct spool_meta *m = &sp->meta;
+	struct rpd_convert_info info = {
+		.rproc_name = m->remote,
+		.firmware_name = m->firmware,
+		.crash_time = m->crash_time,
+		.kernel_release = m->kernel_release,
+		.collector = "rproc-collect " RPD_VERSION,
+	};
+	struct atomic_file f;
+	struct stat st;
+	int r;
+
+	store_sanitize(m->remote, remote, sizeof(remote));
+	r = store_lock(store);
+	if (r >= 0)
+		r = store_vacuum(store, cfg, remote, NULL);
+	store_unlock(store);
+	if (r < 0)
+		return r;
+	r = atomic_file_openat(store->dir_fd, m->base, 0600, &f);
+	if (r < 0)
+		return rpd_fail_prefix(r, "%s: ", store->path);
+	r = collect_write_gz(dump, fw, &info, cfg->compress_level,
+			     cfg->compress_threads, f.fd, result);
+	if (r >= 0 && fstat(f.fd, &st) < 0)
+		r = rpd_fail(-errno, "%s: %m", store->path);
+	if (r >= 0)
+		r = store_lock(store);
+	if (r >= 0) {
+		*disk = (uint64_t)st.st_blocks * 512;
+		r = store_commit(store, &f, m->base, ".core.gz", final_name);
+		if (r >= 0)
+			r = store_vacuum(store, cfg, NULL, *final_name);
+		store_unlock(store);
+	}
+	atomic_file_release(&f);
+	return r;
+}
+
+/*
+ * Converts a spool into a stored core and removes it. A dump the library
+ * rejects is kept as read; one that failed for lack of space stays spooled
+ * for the next collection.
+ */
+static int store_spool(const struct collect_config *cfg, struct store *store,
+		       struct spool *sp)
+{
+	const struct spool_meta *m = &sp->meta;
+	struct rpd_convert_result result = { 0 };
+	struct rpd_firmware *fw = NULL;
+	struct rpd_devcd *dump = NULL;
+	char *final_name = NULL;
+	struct timespec start;
+	uint64_t disk = 0;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	r = spool_open_dump(sp, &dump);
+	if (r < 0) {
+		log_error("%s: %s", m->remote, rpd_error());
+		spool_keep_as(sp, sp->compressed ? ".devcd.gz" : ".devcd");
+		return r;
+	}
+	if (open_firmware(cfg, m, &fw) < 0)
+		log_warning("%s: %s: storing the dump without firmware",
+			    m->remote, rpd_error());
+	r = write_core(cfg, store, sp, dump, fw, &result, &final_name, &disk);
+	if (r >= 0) {
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/%s", store->path, final_name);
+		collect_log_stored(m->remote, path, &result, disk,
+				   collect_seconds_since(&start));
+		spool_remove(sp);
+	} else if (worth_retrying(r)) {
+		log_error(
+			"%s: cannot store dump %s: %s; its spool %s/%s is kept for the next collection",
+			m->remote, m->devcd, rpd_error(), store->path,
+			m->data_name);
+	} else {
+		log_error("%s: cannot convert dump %s: %s", m->remote, m->devcd,
+			  rpd_error());
+		spool_keep_as(sp, sp->compressed ? ".devcd.gz" : ".devcd");
+	}
+	free(final_name);
+	rpd_firmware_free(fw);
+	rpd_devcd_free(dump);
+	return r;
+}
+
+static int collect_remoteproc(struct collection *c)
+{
+	int r;
+
+	r = store_open(c->cfg->storage_dir, &c->store);
+	if (r >= 0)
+		r = take_dump(c);
+	if (r < 0) {
+		log_error(
+			"%s: dump %s not collected: %s; it stays in the kernel until it expires (5 min)",
+			c->src.name, c->src.devcd, rpd_error());
+		return r;
+	}
+	if (r == SPOOLED && spool_sync(&c->spool) < 0)
+		log_warning("%s", rpd_error());
+	if (recovery_apply(&c->store, c->cfg, &c->src, c->crash_time) < 0)
+		log_warning("%s: recovery: %s", who(c), rpd_error());
+	if (r == SPOOLED)
+		r = store_spool(c->cfg, &c->store, &c->spool);
+	return r;
+}
+
+int collect_devcd(const struct collect_config *cfg, const char *devcd)
+{
+	struct collection c = { .cfg = cfg };
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &c.start);
+	c.crash_time = time(NULL);
+	read_boot_id(c.boot_id, sizeof(c.boot_id));
+	if (uname(&c.uts) < 0)
+		c.uts.release[0] = '\0';
+	c.spool = (struct spool){ .meta_fd = -1, .data_fd = -1 };
+
+	r = devcd_source_open(cfg->sysfs_root, devcd, &c.src);
+	if (r < 0) {
+		log_error("%s", rpd_error());
+	} else if (r == 0) {
+		log_info(
+			"%s: failing device is not a remoteproc (%s), left for other collectors",
+			devcd, c.src.device);
+	} else {
+		r = collect_remoteproc(&c);
+		spool_close(&c.spool);
+		/* Last: the fresh dump had a deadline, leftovers do not. */
+		if (c.store.dir_fd >= 0)
+			collect_leftovers(cfg);
+	}
+	store_close(&c.store);
+	devcd_source_close(&c.src);
+	return r < 0 ? r : 0;
+}
+
+static bool is_meta_name(const char *name)
+{
+	size_t len = strlen(name), m = strlen(SPOOL_META_SUFFIX);
+
+	/* ".#..." are atomic_file temporaries. */
+	return name[0] == '.' && name[1] != '#' && len > m + 1 &&
+	       !strcmp(name + len - m, SPOOL_META_SUFFIX);
+}
+
+/* The metadata files in the store now; new ones are their writers'. */
+static int list_spools(struct store *store, char ***names, size_t *n)
+{
+	struct dirent *de;
+	DIR *dir;
+	int fd, r = 0;
+
+	*names = NULL;
+	*n = 0;
+	fd = openat(store->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dir = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!dir) {
+		if (fd >= 0)
+			close(fd);
+		return rpd_fail(-errno, "%s: %m", store->path);
+	}
+	while (r >= 0 && (de = readdir(dir))) {
+		char **grown;
+
+		if (!is_meta_name(de->d_name))
+			continue;
+		grown = realloc(*names, (*n + 1) * sizeof(**names));
+		if (grown)
+			*names = grown;
+		if (!grown || !(grown[*n] = strdup(de->d_name)))
+			r = rpd_fail(-ENOMEM, "out of memory");
+		else
+			(*n)++;
+	}
+	closedir(dir);
+	return r;
+}
+
+int collect_leftovers(const struct collect_config *cfg)
+{
+	struct store store;
+	char **names;
+	size_t n;
+	int r, ret = 0;
+
+	r = store_open(cfg->storage_dir, &store);
+	if (r >= 0)
+		r = list_spools(&store, &names, &n);
+	if (r < 0) {
+		log_error("%s", rpd_error());
+		store_close(&store);
+		return r;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct spool sp;
+
+		r = spool_claim(&store, names[i], &sp);
+		if (r > 0) {
+			log_info(
+				"%s: finishing dump %s that an earlier collection spooled and released",
+				sp.meta.remote, sp.meta.devcd);
+			r = store_spool(cfg, &store, &sp);
+		} else if (r < 0) {
+			log_error("%s", rpd_error());
+		}
+		if (r < 0 && !ret)
+			ret = r;
+		spool_close(&sp);
+		free(names[i]);
+	}
+	free(names);
+	store_close(&store);
+	return ret;
+}
