@@ -73,6 +73,11 @@ def main():
     args = ap.parse_args()
     for rec in args.recorded:
         seeds_for(args, rec)
+    # fuzz_config: the shipped default configuration.
+    conf = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        "../../collector/rproc-collect.conf")
+    with open(conf, "rb") as f:
+        put(args.out, "fuzz_config", "default.conf", f.read())
     print("make_seeds: seeded from %d recorded crashes" % len(args.recorded))
     return 0
 
