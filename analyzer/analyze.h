@@ -52,6 +52,10 @@ struct analyzed_core {
 int analyzed_core_open(const struct analyze_options *o, const char *what,
 		       struct analyzed_core *ac);
 void analyzed_core_close(struct analyzed_core *ac);
+/* analyzed_core_open() for a verb: on failure logs why and returns the
+ * exit status to end with; EXIT_ANALYZE_OK when the core is open. */
+int analyzed_core_open_verb(const struct analyze_options *o, const char *what,
+			    struct analyzed_core *ac);
 
 /* Where a verb writes: text to f, or JSON through json when o->json. */
 struct output {

@@ -18,6 +18,7 @@
 
 #include "analyze.h"
 #include "firmware_search.h"
+#include "log.h"
 #include "store.h"
 #include "util.h"
 
@@ -263,4 +264,15 @@ void analyzed_core_close(struct analyzed_core *ac)
 	rpd_core_free(ac->core);
 	free(ac->path);
 	*ac = (struct analyzed_core){ 0 };
+}
+
+int analyzed_core_open_verb(const struct analyze_options *o, const char *what,
+			    struct analyzed_core *ac)
+{
+	int r = analyzed_core_open(o, what, ac);
+
+	if (r == 0)
+		return EXIT_ANALYZE_OK;
+	log_error("%s", rpd_error());
+	return r == -ENOENT ? EXIT_ANALYZE_NO_MATCH : EXIT_ANALYZE_ERROR;
 }

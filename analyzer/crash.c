@@ -650,12 +650,9 @@ int verb_crash(const struct analyze_options *o, struct output *out, int argc,
 		log_error("crash: takes one CORE or MATCH and no option");
 		return EXIT_ANALYZE_USAGE;
 	}
-	r = analyzed_core_open(o, argc > 1 ? argv[1] : NULL, &ac);
-	if (r < 0) {
-		log_error("%s", rpd_error());
-		return r == -ENOENT ? EXIT_ANALYZE_NO_MATCH :
-				      EXIT_ANALYZE_ERROR;
-	}
+	r = analyzed_core_open_verb(o, argc > 1 ? argv[1] : NULL, &ac);
+	if (r != EXIT_ANALYZE_OK)
+		return r;
 	r = analyze(&cr);
 	if (r == 0) {
 		if (out->is_json)

@@ -101,12 +101,9 @@ int verb_extract(const struct analyze_options *o, struct output *out, int argc,
 	if (parse_extract_options(argc, argv, &a) < 0)
 		return EXIT_ANALYZE_USAGE;
 	/* Opening validates the core: a damaged one is not passed on. */
-	r = analyzed_core_open(o, a.what, &ac);
-	if (r < 0) {
-		log_error("%s", rpd_error());
-		return r == -ENOENT ? EXIT_ANALYZE_NO_MATCH :
-				      EXIT_ANALYZE_ERROR;
-	}
+	r = analyzed_core_open_verb(o, a.what, &ac);
+	if (r != EXIT_ANALYZE_OK)
+		return r;
 	if (!strcmp(a.output, "-"))
 		r = extract_to_stdout(ac.path);
 	else

@@ -197,12 +197,9 @@ int verb_gdb(const struct analyze_options *o, struct output *out, int argc,
 
 	if (parse_gdb_options(argc, argv, &a) < 0)
 		return EXIT_ANALYZE_USAGE;
-	r = analyzed_core_open(o, a.what, &ac);
-	if (r < 0) {
-		log_error("%s", rpd_error());
-		return r == -ENOENT ? EXIT_ANALYZE_NO_MATCH :
-				      EXIT_ANALYZE_ERROR;
-	}
+	r = analyzed_core_open_verb(o, a.what, &ac);
+	if (r != EXIT_ANALYZE_OK)
+		return r;
 	if (!ac.fw && !a.no_firmware) {
 		log_error(
 			"no firmware for %s: %s (--no-firmware runs %s without symbols)",

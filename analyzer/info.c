@@ -96,17 +96,9 @@ static void flags_string(uint32_t flags, char buf[4])
 
 static const char *trace_format_name(uint32_t format)
 {
-	static const char *const names[] = {
-		[RPD_TRACE_FORMAT_AUTO] = "auto",
-		[RPD_TRACE_FORMAT_RTRC] = "rtrc",
-		[RPD_TRACE_FORMAT_TEXT] = "text",
-		[RPD_TRACE_FORMAT_ST] = "st",
-		[RPD_TRACE_FORMAT_TI_SYSMIN] = "ti-sysmin",
-		[RPD_TRACE_FORMAT_ZEPHYR] = "zephyr",
-		[RPD_TRACE_FORMAT_ZEPHYR_HEADER] = "zephyr-header",
-	};
+	const char *name = rpd_trace_format_name(format);
 
-	return format < ARRAY_SIZE(names) ? names[format] : "unknown";
+	return name ? name : "unknown";
 }
 
 static size_t ntraces(const struct rpd_core *core)
@@ -435,12 +427,9 @@ int verb_info(const struct analyze_options *o, struct output *out, int argc,
 		log_error("info: takes one CORE or MATCH and no option");
 		return EXIT_ANALYZE_USAGE;
 	}
-	r = analyzed_core_open(o, argc > 1 ? argv[1] : NULL, &ac);
-	if (r < 0) {
-		log_error("%s", rpd_error());
-		return r == -ENOENT ? EXIT_ANALYZE_NO_MATCH :
-				      EXIT_ANALYZE_ERROR;
-	}
+	r = analyzed_core_open_verb(o, argc > 1 ? argv[1] : NULL, &ac);
+	if (r != EXIT_ANALYZE_OK)
+		return r;
 	if (load_segmap(&in) < 0) {
 		log_error("out of memory");
 		analyzed_core_close(&ac);

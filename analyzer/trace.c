@@ -289,12 +289,9 @@ int verb_trace(const struct analyze_options *o, struct output *out, int argc,
 
 	if (parse_trace_options(o, argc, argv, &a) < 0)
 		return EXIT_ANALYZE_USAGE;
-	r = analyzed_core_open(o, a.what, &ac);
-	if (r < 0) {
-		log_error("%s", rpd_error());
-		return r == -ENOENT ? EXIT_ANALYZE_NO_MATCH :
-				      EXIT_ANALYZE_ERROR;
-	}
+	r = analyzed_core_open_verb(o, a.what, &ac);
+	if (r != EXIT_ANALYZE_OK)
+		return r;
 
 	n = rpd_core_ntraces(ac.core);
 	if (a.index >= 0 && (size_t)a.index >= n) {

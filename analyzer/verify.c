@@ -333,12 +333,9 @@ static int open_verified_core(const struct analyze_options *o, int argc,
 		log_error("verify: takes one CORE or MATCH and no option");
 		return EXIT_ANALYZE_USAGE;
 	}
-	r = analyzed_core_open(o, argc > 1 ? argv[1] : NULL, ac);
-	if (r < 0) {
-		log_error("%s", rpd_error());
-		return r == -ENOENT ? EXIT_ANALYZE_NO_MATCH :
-				      EXIT_ANALYZE_ERROR;
-	}
+	r = analyzed_core_open_verb(o, argc > 1 ? argv[1] : NULL, ac);
+	if (r != EXIT_ANALYZE_OK)
+		return r;
 	if (!ac->fw) {
 		log_error("%s: verify needs the firmware: %s", ac->path,
 			  ac->fw_problem);
