@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 
 #include "address_index.h"
+#include "core_format.h"
 #include "rproc/rprocdump.h"
 #include "util.h"
 
@@ -747,12 +748,13 @@ int rpd_devcd_read(const struct rpd_devcd *dump, uint64_t da, void *buf,
 /* Patched layout: the value of "key=value" in the info note. */
 const char *rpd_devcd_info(const struct rpd_devcd *dump, const char *key)
 {
-	size_t klen = strlen(key);
+	const struct rpd_note info = {
+		.owner = RPD_NOTE_OWNER,
+		.type = RPD_NT_INFO,
+		.desc = dump->info,
+		.descsz = dump->info_len,
+	};
 
-	for (const char *s = dump->info; s && s < dump->info + dump->info_len;
-	     s += strlen(s) + 1) {
-		if (!strncmp(s, key, klen) && s[klen] == '=')
-			return s + klen + 1;
-	}
-	return NULL;
+	/* take_info_note() made every string NUL-terminated. */
+	return dump->info ? rpd_note_info_lookup(&info, key) : NULL;
 }
