@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "atomic_file.h"
@@ -15,13 +16,35 @@
 
 #define TMP_ATTEMPTS 16
 
+#ifndef GRND_INSECURE
+#define GRND_INSECURE 0x0004 /* Linux 5.6 */
+#endif
+
+/*
+ * A temporary name must be unlikely to be taken, not unpredictable: O_EXCL
+ * makes a taken name harmless. So this never waits for the kernel's
+ * entropy pool. A collector started early in boot, on a board without a
+ * hardware RNG, would otherwise hold the crashed remote for as long as the
+ * pool takes to fill (a second in the test VM).
+ */
+static uint32_t tmp_name_nonce(unsigned attempt)
+{
+	struct timespec ts;
+	uint32_t rnd;
+
+	if (getrandom(&rnd, sizeof(rnd), GRND_INSECURE) == sizeof(rnd) ||
+	    getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) == sizeof(rnd))
+		return rnd;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint32_t)getpid() * 2654435761u ^ (uint32_t)ts.tv_nsec ^
+	       attempt;
+}
+
 static int open_tmp(struct atomic_file *f, mode_t mode)
 {
-	for (int i = 0; i < TMP_ATTEMPTS; i++) {
-		uint32_t rnd;
+	for (unsigned i = 0; i < TMP_ATTEMPTS; i++) {
+		uint32_t rnd = tmp_name_nonce(i);
 
-		if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
-			rnd = (uint32_t)getpid() * 2654435761u + (uint32_t)i;
 		free(f->tmp_name);
 		if (asprintf(&f->tmp_name, ".#%s.%08x", f->name, rnd) < 0) {
 			f->tmp_name = NULL;
