@@ -12,6 +12,11 @@
  * per worker: memory use depends on the number of threads, never on the
  * size of the input.
  *
+ * Dumps of remote memory are often mostly zero (unused RAM), and a full
+ * block of zeros always compresses to the same member. The producer hands
+ * that member out itself, without copying the block or waking a worker:
+ * waking threads costs more than the check, above all on small boards.
+ *
  * Writing from the producer's thread, rather than from a writer thread,
  * keeps write errors in the caller's thread, where rpd_error() reports them.
  */
@@ -53,6 +58,7 @@ struct gz_block {
 	size_t member_len;
 	int err;   /* negative errno if compression failed */
 	bool done; /* member is ready (under the lock) */
+	bool zero; /* all zeros: finished by the producer, no worker takes it */
 };
 
 struct gz_worker {
@@ -72,7 +78,7 @@ struct rpd_gz_writer {
 	struct gz_worker *workers;
 	unsigned nworkers;
 
-	/* A full block of zero bytes, compressed once (see compress_block). */
+	/* A full block of zero bytes, compressed once. */
 	uint8_t *zero_member;
 	size_t zero_member_len;
 
@@ -83,8 +89,9 @@ struct rpd_gz_writer {
 	/*
 	 * Blocks are numbered in input order; block s lives in slot
 	 * s % nblocks. Blocks [written, taken) are being compressed or wait
-	 * to be written, [taken, queued) wait for a worker, and block queued
-	 * is the one the producer fills.
+	 * to be written, [taken, queued) wait for a worker (or are zero
+	 * blocks, which workers step over), and block queued is the one the
+	 * producer fills.
 	 */
 	pthread_mutex_t lock;
 	pthread_cond_t block_queued; /* or stop */
@@ -176,28 +183,19 @@ static int deflate_member(z_stream *zs, uint8_t xfl, const uint8_t *in,
 	return 0;
 }
 
-static bool all_zero(const uint8_t *p, size_t len)
-{
-	return len && !p[0] && !memcmp(p, p + 1, len - 1);
-}
-
-/*
- * Dumps of remote memory are often mostly zero (unused RAM), and a full
- * block of zeros always compresses to the same member: hand that out
- * instead of running deflate, which is far slower than a memcmp.
- */
 static void compress_block(struct rpd_gz_writer *w, z_stream *zs,
 			   struct gz_block *b)
 {
-	if (b->in_len == RPD_GZ_MEMBER_INPUT && all_zero(b->in, b->in_len)) {
-		b->member = w->zero_member;
-		b->member_len = w->zero_member_len;
-		b->err = 0;
-		return;
-	}
 	b->member = b->out;
 	b->err = deflate_member(zs, w->xfl, b->in, b->in_len, b->out,
 				w->out_capacity, &b->member_len);
+}
+
+/* Steps over queued zero blocks, which are already finished. */
+static void skip_zero_blocks(struct rpd_gz_writer *w)
+{
+	while (w->taken < w->queued && block_at(w, w->taken)->zero)
+		w->taken++;
 }
 
 static void *worker_main(void *arg)
@@ -209,10 +207,13 @@ static void *worker_main(void *arg)
 	for (;;) {
 		struct gz_block *b;
 
-		while (!w->stop && w->taken == w->queued)
-			pthread_cond_wait(&w->block_queued, &w->lock);
+		skip_zero_blocks(w);
 		if (w->stop)
 			break;
+		if (w->taken == w->queued) {
+			pthread_cond_wait(&w->block_queued, &w->lock);
+			continue;
+		}
 		b = block_at(w, w->taken++);
 		pthread_mutex_unlock(&w->lock);
 
@@ -274,22 +275,38 @@ static int write_blocks(struct rpd_gz_writer *w, uint64_t until)
 		pthread_mutex_lock(&w->lock);
 		if (ret < 0)
 			break;
-		b->done = false;
+		b->done = b->zero = false;
 		b->in_len = 0;
+		/* Only a zero block is done without being taken: step over it
+		 * for the workers before its slot is refilled. */
+		if (w->taken == w->written)
+			w->taken++;
 		w->written++;
 	}
 	pthread_mutex_unlock(&w->lock);
 	return ret;
 }
 
-/* Hands the block being filled to the workers and frees the next slot. */
-static int queue_block(struct rpd_gz_writer *w)
+/*
+ * Hands the block being filled to the workers, or with @zero finishes it
+ * as the zero member, and frees the next slot.
+ */
+static int queue_block(struct rpd_gz_writer *w, bool zero)
 {
+	struct gz_block *b = block_at(w, w->queued);
 	uint64_t next;
 
 	pthread_mutex_lock(&w->lock);
+	if (zero) {
+		b->in_len = RPD_GZ_MEMBER_INPUT;
+		b->member = w->zero_member;
+		b->member_len = w->zero_member_len;
+		b->err = 0;
+		b->zero = b->done = true;
+	}
 	next = ++w->queued;
-	pthread_cond_signal(&w->block_queued);
+	if (!zero)
+		pthread_cond_signal(&w->block_queued);
 	pthread_mutex_unlock(&w->lock);
 
 	/* Block next reuses the slot of block next - nblocks. */
@@ -309,17 +326,24 @@ int rpd_gz_writer_write(struct rpd_gz_writer *w, const void *buf, size_t len)
 	while (len) {
 		struct gz_block *b = block_at(w, w->queued);
 		size_t n = MIN(len, RPD_GZ_MEMBER_INPUT - b->in_len);
+		bool zero;
+		int ret;
 
-		memcpy(b->in + b->in_len, p, n);
-		b->in_len += n;
+		if (!b->in_len && n == RPD_GZ_MEMBER_INPUT &&
+		    is_all_zero(p, n)) {
+			zero = true; /* straight from the input, no copy */
+		} else {
+			memcpy(b->in + b->in_len, p, n);
+			b->in_len += n;
+			if (b->in_len < RPD_GZ_MEMBER_INPUT)
+				return 0;
+			zero = is_all_zero(b->in, b->in_len);
+		}
 		p += n;
 		len -= n;
-		if (b->in_len == RPD_GZ_MEMBER_INPUT) {
-			int ret = queue_block(w);
-
-			if (ret < 0)
-				return ret;
-		}
+		ret = queue_block(w, zero);
+		if (ret < 0)
+			return ret;
 	}
 	return 0;
 }
@@ -335,7 +359,7 @@ int rpd_gz_writer_finish(struct rpd_gz_writer *w)
 				w->target);
 
 	if (block_at(w, w->queued)->in_len) {
-		ret = queue_block(w);
+		ret = queue_block(w, false);
 		if (ret < 0)
 			return ret;
 	}

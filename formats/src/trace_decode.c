@@ -109,14 +109,6 @@ static size_t nul_index(const uint8_t *p, size_t n)
 	return z ? (size_t)(z - p) : n;
 }
 
-static bool all_zero(const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
-			return false;
-	return true;
-}
-
 /* ---- rtrc: rprocdump's own ring ---- */
 
 static int decode_rtrc(const uint8_t *buf, size_t len, struct decoded *d)
@@ -426,7 +418,7 @@ static enum rpd_trace_format detect(const uint8_t *buf, size_t len,
 	if (looks_like_sysmin(buf, len))
 		return RPD_TRACE_FORMAT_TI_SYSMIN;
 	nul = nul_index(buf, len);
-	if (nul + 1 < len && !all_zero(buf + nul + 1, len - nul - 1))
+	if (nul + 1 < len && !is_all_zero(buf + nul + 1, len - nul - 1))
 		return RPD_TRACE_FORMAT_ST;
 	return RPD_TRACE_FORMAT_TEXT;
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * util.c - error messages and full-length I/O.
+ * util.c - error messages, full-length I/O and finding zero blocks.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -44,6 +44,28 @@ int rpd_fail_prefix(int err, const char *fmt, ...)
 	memcpy(error_message + len, old, keep);
 	error_message[len + keep] = '\0';
 	return err;
+}
+
+/*
+ * A word at a time: remote memory is often mostly zero, and this runs over
+ * every byte of a dump. (memcmp(p, p + 1, len - 1) reads it all twice.)
+ */
+bool is_all_zero(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint64_t acc = 0;
+	size_t i = 0;
+
+	for (; i + 32 <= len; i += 32) {
+		uint64_t w[4];
+
+		memcpy(w, b + i, sizeof(w));
+		if (w[0] | w[1] | w[2] | w[3])
+			return false;
+	}
+	for (; i < len; i++)
+		acc |= b[i];
+	return !acc;
 }
 
 int pread_full(int fd, void *buf, size_t len, uint64_t off)

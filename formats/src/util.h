@@ -88,6 +88,9 @@ static inline uint64_t align_up(uint64_t v, uint64_t a)
 	return (v + a - 1) & ~(a - 1);
 }
 
+/* Whether len bytes at p are all zero. */
+bool is_all_zero(const void *p, size_t len);
+
 /* ---- I/O ---- */
 
 /* pread()s exactly len bytes; -ENODATA if the file ends first. */

@@ -379,6 +379,36 @@ static void test_zero_blocks(void **state)
 	free(data);
 }
 
+/*
+ * Zero blocks are finished by the producer and stepped over by the workers;
+ * mixed with blocks the workers compress, in any order of finishing, the
+ * members still come out in input order. Written in whole blocks (zeros
+ * taken straight from the input) and in odd pieces (zeros found after the
+ * copy), with one to four workers.
+ */
+static void test_zero_blocks_interleaved(void **state)
+{
+	const size_t len = 96 * MEMBER + 777;
+	static const size_t chunks[] = { MEMBER, 2 * MEMBER, 12345, 1 };
+	uint8_t *data = make_data(fill_random, len, 11);
+	char *path = tmp_path("interleaved.core.gz");
+
+	(void)state;
+	/* Runs of zero blocks of every length from 0 to 3 between data. */
+	for (size_t i = 0, run = 0; i < 96; i += run + 1, run = (run + 1) % 4)
+		memset(data + i * MEMBER, 0, MIN(run, 96 - i) * MEMBER);
+	for (size_t c = 0; c < ARRAY_SIZE(chunks); c++) {
+		for (unsigned threads = 1; threads <= 4; threads++) {
+			if (chunks[c] == 1 && threads > 1)
+				continue; /* byte by byte: slow, once is enough */
+			write_gz(path, data, len, 1, threads, chunks[c]);
+			check_gz_holds(path, data, len);
+		}
+	}
+	free(path);
+	free(data);
+}
+
 /* What gzip's own tools make of a written file. */
 static void test_gzip_tools_accept(void **state)
 {
@@ -904,6 +934,7 @@ int main(void)
 		cmocka_unit_test(test_output_independent_of_threads),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_zero_blocks),
+		cmocka_unit_test(test_zero_blocks_interleaved),
 		cmocka_unit_test(test_gzip_tools_accept),
 		cmocka_unit_test(test_random_access),
 		cmocka_unit_test(test_sink),
