@@ -55,6 +55,7 @@ struct collection {
 	struct timespec start;
 	uint64_t declared; /* size the dump's headers give, 0 if unknown */
 	uint64_t read;	   /* bytes read from the kernel */
+	unsigned readers;  /* threads that read it, if more than one */
 };
 
 static void read_boot_id(char *out, size_t size)
@@ -103,17 +104,18 @@ static uint64_t declared_size(const uint8_t *buf, size_t len)
 }
 
 /*
- * Fills buf from fd until it is full or the dump ends. Returns the bytes
- * read; *err is 0 or the errno that stopped it (the kernel deleting the
- * dump under us gives ENODEV).
+ * Fills buf from fd at offset off until it is full or the dump ends.
+ * Returns the bytes read; *err is 0 or the errno that stopped it (the
+ * kernel deleting the dump under us gives ENODEV).
  */
-static size_t read_chunk(int fd, uint8_t *buf, size_t cap, int *err)
+static size_t read_chunk(int fd, uint8_t *buf, size_t cap, uint64_t off,
+			 int *err)
 {
 	size_t n = 0;
 
 	*err = 0;
 	while (n < cap) {
-		ssize_t got = read(fd, buf + n, cap - n);
+		ssize_t got = pread(fd, buf + n, cap - n, (off_t)(off + n));
 
 		if (got < 0 && errno == EINTR)
 			continue;
@@ -203,7 +205,8 @@ static int copy_in_kernel(struct collection *c, int fd, int *err)
 	uint64_t limit = c->cfg->max_dump_size, copied;
 	int r;
 
-	r = spool_copy_from(&c->spool, fd, limit - c->read, &copied, err);
+	r = spool_copy_from(&c->spool, fd, c->read, limit - c->read, &copied,
+			    err);
 	if (r == -EOPNOTSUPP)
 		return 1;
 	if (r < 0)
@@ -216,6 +219,48 @@ static int copy_in_kernel(struct collection *c, int fd, int *err)
 	return 0;
 }
 
+static int open_data(void *ctx)
+{
+	return devcd_source_open_data(ctx);
+}
+
+/*
+ * Copies the dump up to where its headers say it ends, within MaxDumpSize,
+ * with a reader per CPU. Returns 0 when done (whatever stopped it is
+ * logged), 1 when the caller must read on (a compressed spool, a size the
+ * headers do not give, or bytes past the end they give), or -errno.
+ */
+static int copy_in_parallel(struct collection *c, int *err)
+{
+	uint64_t limit = c->cfg->max_dump_size;
+	struct parallel_copy pc = {
+		.open_source = open_data,
+		.ctx = &c->src,
+		.from = c->read,
+		.to = MIN(c->declared, limit),
+		.threads = c->cfg->read_threads,
+	};
+	int r;
+
+	if (c->spool.compressed || pc.to <= pc.from)
+		return 1;
+	r = spool_copy_parallel(&c->spool, &pc);
+	if (r < 0)
+		return r;
+	c->read = pc.end;
+	c->readers = pc.readers;
+	*err = pc.source_err;
+	if (c->read < pc.to) {
+		log_short_read(c, *err);
+		return 0;
+	}
+	if (c->read >= limit && c->declared > limit) {
+		log_oversize(c, "keeping the first part, marked truncated");
+		return 0;
+	}
+	return 1;
+}
+
 /* Copies the dump into the spool, within MaxDumpSize. */
 static int spool_dump(struct collection *c, int fd, uint8_t *buf)
 {
@@ -224,7 +269,7 @@ static int spool_dump(struct collection *c, int fd, uint8_t *buf)
 	size_t n;
 	int err, r;
 
-	n = read_chunk(fd, buf, READ_CHUNK, &err);
+	n = read_chunk(fd, buf, READ_CHUNK, 0, &err);
 	if (!n)
 		return rpd_fail(err ? -err : -ENODATA, "%s: dump %s: %s",
 				who(c), c->src.devcd,
@@ -245,6 +290,8 @@ static int spool_dump(struct collection *c, int fd, uint8_t *buf)
 			return DROPPED;
 		}
 		r = spool_write(&c->spool, buf, take);
+		if (r < 0)
+			break;
 		c->read += take;
 		if (take < n) {
 			log_oversize(
@@ -260,8 +307,11 @@ static int spool_dump(struct collection *c, int fd, uint8_t *buf)
 			if (r <= 0)
 				break;
 			in_kernel = false;
+			r = copy_in_parallel(c, &err);
+			if (r <= 0)
+				break;
 		}
-		n = read_chunk(fd, buf, READ_CHUNK, &err);
+		n = read_chunk(fd, buf, READ_CHUNK, c->read, &err);
 		if (!n)
 			log_short_read(c, err);
 	}
@@ -290,11 +340,16 @@ static int take_dump(struct collection *c)
 		/* The bytes are safe; the kernel frees the dump in time. */
 		log_warning("%s: %s", who(c), rpd_error());
 	} else if (outcome == SPOOLED) {
+		char readers[32] = "";
+
+		if (c->readers > 1)
+			snprintf(readers, sizeof(readers), ", %u readers",
+				 c->readers);
 		log_info(
-			"%s (%s): dump %s spooled (%.1f MiB in %.2f s), released",
+			"%s (%s): dump %s spooled (%.1f MiB in %.2f s%s), released",
 			c->src.device, who(c), c->src.devcd,
-			(double)c->read / MIB,
-			collect_seconds_since(&c->start));
+			(double)c->read / MIB, collect_seconds_since(&c->start),
+			readers);
 	} else {
 		log_info("%s (%s): dump %s released", c->src.device, who(c),
 			 c->src.devcd);

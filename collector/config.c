@@ -51,6 +51,7 @@ void config_defaults(struct collect_config *cfg)
 		.oversize = OVERSIZE_TRUNCATE,
 		.compress_level = 6,
 		.compress_threads = 0,
+		.read_threads = 0,
 		.recover = false,
 		.crash_loop_max = 5,
 		.crash_loop_minutes = 10,
@@ -265,6 +266,8 @@ static int parse_key(struct collect_config *cfg, const struct config_pos *pos,
 	if (!strcmp(key, "CompressThreads"))
 		return parse_unsigned(pos, value, 0, 256,
 				      &cfg->compress_threads);
+	if (!strcmp(key, "ReadThreads"))
+		return parse_unsigned(pos, value, 0, 16, &cfg->read_threads);
 	if (!strcmp(key, "Recover"))
 		return parse_bool(pos, value, &cfg->recover);
 	if (!strcmp(key, "CrashLoopMax"))

@@ -42,6 +42,7 @@ struct collect_config {
 	enum oversize_policy oversize; /* OversizeDump=truncate|drop */
 	int compress_level;	       /* CompressLevel= 1-9 (default 6) */
 	unsigned compress_threads; /* CompressThreads= (default 0: all CPUs) */
+	unsigned read_threads;	   /* ReadThreads= (default 0: all CPUs) */
 	bool recover;		   /* Recover= ask for recovery when the
 					 * remote sits crashed with recovery
 					 * disabled (default no) */

@@ -213,17 +213,19 @@ static bool spool_side_error(int err)
 	return err == ENOSPC || err == EDQUOT || err == EFBIG || err == EROFS;
 }
 
-int spool_copy_from(struct spool *sp, int fd, uint64_t max, uint64_t *copied,
-		    int *read_err)
+int spool_copy_from(struct spool *sp, int fd, uint64_t from, uint64_t max,
+		    uint64_t *copied, int *read_err)
 {
+	loff_t in_off = (loff_t)from;
+
 	*copied = 0;
 	*read_err = 0;
 	if (sp->gz)
 		return -EOPNOTSUPP;
 	while (*copied < max) {
 		size_t want = (size_t)MIN(max - *copied, (uint64_t)1 << 30);
-		ssize_t n =
-			copy_file_range(fd, NULL, sp->data_fd, NULL, want, 0);
+		ssize_t n = copy_file_range(fd, &in_off, sp->data_fd, NULL,
+					    want, 0);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -241,6 +243,23 @@ int spool_copy_from(struct spool *sp, int fd, uint64_t max, uint64_t *copied,
 		*copied += (uint64_t)n;
 		sp->written += (uint64_t)n;
 	}
+	return 0;
+}
+
+int spool_copy_parallel(struct spool *sp, struct parallel_copy *pc)
+{
+	int r;
+
+	if (sp->gz)
+		return -EOPNOTSUPP;
+	pc->dst_fd = sp->data_fd;
+	r = parallel_copy(pc);
+	if (r >= 0 && lseek(sp->data_fd, (off_t)pc->end, SEEK_SET) < 0)
+		r = rpd_fail(-errno, "%m");
+	if (r < 0)
+		return rpd_fail_prefix(r, "%s/%s: ", sp->store->path,
+				       sp->meta.data_name);
+	sp->written += pc->end - pc->from;
 	return 0;
 }
 

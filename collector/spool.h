@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "parallel_copy.h"
 #include "rproc/rprocdump.h"
 #include "store.h"
 
@@ -64,15 +65,23 @@ int spool_write(struct spool *sp, const void *buf, size_t len);
 /* Flushes a compressed spool's last member (the bytes are then all in the
  * file, not yet on disk). */
 /*
- * Copies up to max bytes from fd into a plain spool inside the kernel
- * (copy_file_range(), as cat does), so that the dump is released sooner.
- * Sets *copied, and *read_err if reading stopped on an error (the kernel
- * deleted the dump). Returns 0, -EOPNOTSUPP when the spool is compressed
- * or the kernel cannot copy from this source (the caller then reads and
- * writes), or another negative errno when the spool cannot be written.
+ * Copies up to max bytes from fd at offset from onto the end of a plain
+ * spool inside the kernel (copy_file_range(), as cat does), so that the
+ * dump is released sooner. Sets *copied, and *read_err if reading stopped
+ * on an error (the kernel deleted the dump). Returns 0, -EOPNOTSUPP when
+ * the spool is compressed or the kernel cannot copy from this source (the
+ * caller then reads and writes), or another negative errno when the spool
+ * cannot be written.
  */
-int spool_copy_from(struct spool *sp, int fd, uint64_t max, uint64_t *copied,
-		    int *read_err);
+int spool_copy_from(struct spool *sp, int fd, uint64_t from, uint64_t max,
+		    uint64_t *copied, int *read_err);
+/*
+ * Copies pc's range of the dump into a plain spool, which holds pc->from
+ * bytes so far, with parallel_copy() (pc->dst_fd is set here). Returns 0,
+ * -EOPNOTSUPP when the spool is compressed, or another negative errno when
+ * the spool cannot be written.
+ */
+int spool_copy_parallel(struct spool *sp, struct parallel_copy *pc);
 
 int spool_finish_writing(struct spool *sp);
 /* fsyncs the spool's bytes. */

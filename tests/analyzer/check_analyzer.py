@@ -24,6 +24,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "integration"))
 from check_core import gdb_frames  # noqa: E402  (GDB's backtrace parser)
+from elf_image import elf_notes, elf_phdrs  # noqa: E402
 
 FAILURES = []
 T0 = 1700000000  # crash times of the stored dumps: T0 + k hours
@@ -43,46 +44,6 @@ def check(cond, msg):
 def run(cmd, **kw):
     kw.setdefault("capture_output", True)
     return subprocess.run(cmd, timeout=120, **kw)
-
-
-# ---- an independent reader of the stored core (plain ELF32/64 LE) ----
-
-def elf_phdrs(data):
-    is64 = data[4] == 2
-    if is64:
-        phoff, = struct.unpack_from("<Q", data, 0x20)
-        phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
-    else:
-        phoff, = struct.unpack_from("<I", data, 0x1c)
-        phentsize, phnum = struct.unpack_from("<HH", data, 0x2a)
-    out = []
-    for i in range(phnum):
-        off = phoff + i * phentsize
-        if is64:
-            t, fl, o, va, pa, fs, ms, _ = struct.unpack_from("<IIQQQQQQ",
-                                                             data, off)
-        else:
-            t, o, va, pa, fs, ms, fl, _ = struct.unpack_from("<IIIIIIII",
-                                                             data, off)
-        out.append(dict(type=t, offset=o, vaddr=va, paddr=pa, filesz=fs,
-                        memsz=ms, flags=fl))
-    return out
-
-
-def elf_notes(data):
-    notes = []
-    for ph in elf_phdrs(data):
-        if ph["type"] != 4:  # PT_NOTE
-            continue
-        pos, end = ph["offset"], ph["offset"] + ph["filesz"]
-        while pos + 12 <= end:
-            namesz, descsz, ntype = struct.unpack_from("<III", data, pos)
-            pos += 12
-            name = data[pos:pos + namesz].rstrip(b"\0").decode()
-            pos += (namesz + 3) & ~3
-            notes.append((name, ntype, data[pos:pos + descsz]))
-            pos += (descsz + 3) & ~3
-    return notes
 
 
 def core_info(data):

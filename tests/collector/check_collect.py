@@ -34,6 +34,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 sys.path.insert(0, os.path.join(HERE, "..", "bench"))
 import check_core  # noqa: E402
+from elf_image import elf_phdrs  # noqa: E402
 from dumpgen import MIB, make_dump  # noqa: E402
 
 NAME_RE = re.compile(r"^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.(\d{8}T\d{6}Z)"
@@ -179,6 +180,19 @@ def in_private_tmpfs(world, size, ro=False):
             ' && %s exec "$@"' % (size, 'mount -o remount,ro "$0" &&'
                                   if ro else ""),
             world.store]
+
+
+def run_script(world, wrap, script, *args):
+    """Runs sh script args... inside wrap (in_private_tmpfs(): the store's
+    tmpfs lives as long as the script) with world's fake sysfs and
+    $RPROC_COLLECT; fails unless it exits 0. Returns its standard error."""
+    env = dict(os.environ, RPROC_COLLECT_SYSFS=world.sys,
+               RPROC_COLLECT=ARGS.collect)
+    res = subprocess.run(wrap + ["sh", script] + list(args), env=env,
+                         text=True, stderr=subprocess.PIPE, timeout=300)
+    sys.stderr.write(res.stderr)
+    check(res.returncode == 0, "the test script failed")
+    return res.stderr
 
 
 def check_stored_core(world, name, recorded=None):
@@ -353,13 +367,7 @@ def case_disk_full(w):
                 'ls -la "%s" >&2; for c in "%s"/*.core.gz; do '
                 'gunzip -t "$c" || echo "BROKEN $c" >&2; done\n'
                 % (w.store, w.store, w.store))
-    env = dict(os.environ, RPROC_COLLECT_SYSFS=w.sys)
-    res = subprocess.run(wrap + ["sh", script, ARGS.collect, "--config",
-                                 w.config], env=env, text=True,
-                         stderr=subprocess.PIPE, timeout=300)
-    sys.stderr.write(res.stderr)
-    log = res.stderr
-    check(res.returncode == 0, "the test script failed")
+    log = run_script(w, wrap, script, ARGS.collect, "--config", w.config)
     check(released(data1), "the first dump was not released")
     check("second: 1" in log, "the second collection did not exit 1")
     check(re.search(r"m3: dump devcd2 not collected: .*No space left on "
@@ -535,6 +543,79 @@ def case_concurrent(w):
         check(inflated(os.path.join(w.store, c)).endswith(tail),
               "%s does not hold the whole dump" % c)
     check_stored_core(w, m3[0])
+
+
+def check_mirrors_dump(core, dump, dump_len, what):
+    """Every PT_LOAD of core holds the dump's bytes at its address, and
+    together they hold every byte of the dump's regions that lie within
+    its first dump_len bytes."""
+    regions = [ph for ph in elf_phdrs(dump) if ph["type"] == 1]
+    present = sum(max(0, min(r["offset"] + r["filesz"], dump_len) -
+                      r["offset"]) for r in regions)
+    covered = 0
+    for ph in elf_phdrs(core):
+        va, size = ph["vaddr"], ph["filesz"]
+        if ph["type"] != 1 or not size:
+            continue
+        region = [r for r in regions
+                  if r["vaddr"] <= va and va + size <= r["vaddr"] +
+                  r["filesz"]]
+        check(region, "%s: a segment at %#x the dump does not have" %
+              (what, va))
+        start = region[0]["offset"] + va - region[0]["vaddr"]
+        check(core[ph["offset"]:ph["offset"] + size] ==
+              dump[start:start + size],
+              "%s: the segment at %#x differs from the dump" % (what, va))
+        covered += size
+    check(covered == present, "%s: the core holds %d of the dump's %d "
+          "bytes" % (what, covered, present))
+
+
+def case_parallel(w):
+    """The store on another filesystem than sysfs, as always on a real
+    system: copy_file_range() cannot copy, so several readers copy the dump
+    stripe by stripe. Every byte lands where it belongs, with three readers
+    as with one, and a dump cut short mid-stripe is kept up to the cut."""
+    w.write_config(MaxUse="infinity", KeepFree=0, ReadThreads=3)
+    one = w.config + ".one-reader"
+    shutil.copyfile(w.config, one)
+    with open(one, "a") as f:
+        f.write("ReadThreads=1\n")
+    w.add_remoteproc(0, "dsp", firmware="none.elf")
+    big = big_dump(w, 24)
+    size = os.path.getsize(big)
+    cut = 13 * MIB + 12345
+    data = [w.add_devcd(1, w.rproc_dir(0), big),
+            w.add_devcd(2, w.rproc_dir(0), big, cut),
+            w.add_devcd(3, w.rproc_dir(0), big)]
+    out = os.path.join(w.dir, "out")
+    os.makedirs(out)
+    # The tmpfs lives as long as the namespace: the cores are moved out.
+    script = os.path.join(w.dir, "parallel.sh")
+    with open(script, "w") as f:
+        f.write('set -e\nstore=%s out=%s\n'
+                'for run in "devcd1 %s full" "devcd2 %s cut" '
+                '"devcd3 %s one"; do\n'
+                '  set -- $run\n'
+                '  "$RPROC_COLLECT" --config "$2" --devcd "$1"\n'
+                '  mv "$store"/*.core.gz "$out/$3.core.gz"\n'
+                'done\n' % (w.store, out, w.config, w.config, one))
+    log = run_script(w, in_private_tmpfs(w, "128m"), script)
+    check(all(released(d) for d in data), "a dump was not released")
+    check(re.search(r"dump devcd1 spooled \(24\.0 MiB in .* s, 3 readers\)",
+                    log), "devcd1 was not copied by 3 readers")
+    check(re.search(r"dump devcd3 spooled \(24\.0 MiB in [0-9.]+ s\)",
+                    log), "devcd3 was not copied by one reader")
+    check(re.search(r"dump devcd2 ended after 13\.0 of 24\.0 MiB: keeping "
+                    r"what was read, marked truncated", log),
+          "no truncation line for devcd2")
+    check(re.search(r"stored .*dsp.*TRUNCATED", log),
+          "the cut dump's stored line lacks TRUNCATED")
+    with open(big, "rb") as f:
+        dump = f.read()
+    for name, length in (("full", size), ("cut", cut), ("one", size)):
+        core = inflated(os.path.join(out, name + ".core.gz"))
+        check_mirrors_dump(core, dump, length, name)
 
 
 CASES = {name[5:].replace("_", "-"): fn for name, fn in globals().items()

@@ -43,6 +43,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.oversize, OVERSIZE_TRUNCATE);
 	assert_int_equal(cfg.compress_level, 6);
 	assert_int_equal(cfg.compress_threads, 0);
+	assert_int_equal(cfg.read_threads, 0);
 	assert_false(cfg.recover);
 	assert_int_equal(cfg.crash_loop_max, 5);
 	assert_int_equal(cfg.crash_loop_minutes, 10);
@@ -84,6 +85,7 @@ static void test_every_key(void **state)
 			      "OversizeDump=drop\n"
 			      "CompressLevel=1\n"
 			      "CompressThreads=3\n"
+			      "ReadThreads=4\n"
 			      "Recover=yes\n"
 			      "CrashLoopMax=2\n"
 			      "CrashLoopMinutes=60\n"
@@ -99,6 +101,7 @@ static void test_every_key(void **state)
 	assert_int_equal(cfg.oversize, OVERSIZE_DROP);
 	assert_int_equal(cfg.compress_level, 1);
 	assert_int_equal(cfg.compress_threads, 3);
+	assert_int_equal(cfg.read_threads, 4);
 	assert_true(cfg.recover);
 	assert_int_equal(cfg.crash_loop_max, 2);
 	assert_int_equal(cfg.crash_loop_minutes, 60);
@@ -205,6 +208,8 @@ static void test_errors(void **state)
 		     "2: CompressLevel: invalid");
 	expect_error("[Collect]\nCompressThreads=many\n",
 		     "2: CompressThreads: invalid value");
+	expect_error("[Collect]\nReadThreads=17\n",
+		     "2: ReadThreads: invalid value");
 	expect_error("[Collect]\nRecover=maybe\n",
 		     "2: Recover: invalid value 'maybe' (expected yes or no)");
 	expect_error("[Collect]\nCrashLoopMax=-2\n",
