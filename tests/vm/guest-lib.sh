@@ -26,6 +26,9 @@ vm_setup() {
 	# rproc-collect sizes its quota from the store's filesystem.
 	mount -t tmpfs -o size=64m tmpfs "$STORE"
 	remote 0
+	# The scenarios race the collector against the kernel on two CPUs.
+	check "the guest runs on 2 CPUs" \
+		[ "$(cat /sys/devices/system/cpu/online)" = 0-1 ]
 }
 
 vm_finish() {
