@@ -25,6 +25,7 @@
 #include "collect.h"
 #include "collect_devcd.h"
 #include "devcd_source.h"
+#include "elf_header.h"
 #include "firmware_search.h"
 #include "log.h"
 #include "recovery.h"
@@ -76,29 +77,26 @@ static void read_boot_id(char *out, size_t size)
  */
 static uint64_t declared_size(const uint8_t *buf, size_t len)
 {
-	bool is64;
-	uint64_t phoff, end = 0;
-	size_t phentsize, phnum;
+	struct elf_ehdr eh;
+	uint64_t end = 0;
 
-	if (len < 52 || memcmp(buf, "\177ELF", 4) || buf[5] != 1)
+	if (len < EI_NIDENT || memcmp(buf, ELFMAG, SELFMAG) ||
+	    buf[EI_DATA] != ELFDATA2LSB ||
+	    (buf[EI_CLASS] != ELFCLASS32 && buf[EI_CLASS] != ELFCLASS64) ||
+	    len < elf_ehdr_size(buf[EI_CLASS]))
 		return 0;
-	is64 = buf[4] == 2;
-	if (is64 && len < 64)
+	elf_decode_ehdr(buf, &eh);
+	if (eh.phentsize != elf_phdr_size(eh.elf_class) ||
+	    !range_within(eh.phoff, (uint64_t)eh.phentsize * eh.phnum, len))
 		return 0;
-	phoff = is64 ? get_le64(buf + 32) : get_le32(buf + 28);
-	phentsize = get_le16(buf + (is64 ? 54 : 42));
-	phnum = get_le16(buf + (is64 ? 56 : 44));
-	if (phentsize < (is64 ? 56u : 32u) ||
-	    !range_within(phoff, (uint64_t)phentsize * phnum, len))
-		return 0;
-	for (size_t i = 0; i < phnum; i++) {
-		const uint8_t *ph = buf + phoff + i * phentsize;
-		uint64_t off = is64 ? get_le64(ph + 8) : get_le32(ph + 4);
-		uint64_t filesz = is64 ? get_le64(ph + 32) : get_le32(ph + 16);
+	for (size_t i = 0; i < eh.phnum; i++) {
+		Elf64_Phdr ph;
 
-		if (filesz > UINT64_MAX - off)
+		elf_decode_phdr(buf + eh.phoff + i * eh.phentsize, eh.elf_class,
+				&ph);
+		if (ph.p_filesz > UINT64_MAX - ph.p_offset)
 			return 0;
-		end = MAX(end, off + filesz);
+		end = MAX(end, ph.p_offset + ph.p_filesz);
 	}
 	return end;
 }

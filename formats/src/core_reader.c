@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "core_format.h"
+#include "elf_header.h"
 #include "util.h"
 
 struct rpd_core {
@@ -139,11 +140,6 @@ static int fetch(struct rpd_core *core, uint64_t off, uint64_t len,
 
 /* ---- validation ---- */
 
-struct elf_header {
-	uint64_t phoff;
-	uint16_t phnum;
-};
-
 static int check_ident(struct rpd_core *core, const uint8_t *id)
 {
 	if (memcmp(id, ELFMAG, SELFMAG))
@@ -163,12 +159,10 @@ static int check_ident(struct rpd_core *core, const uint8_t *id)
 	return 0;
 }
 
-static int parse_ehdr(struct rpd_core *core, struct elf_header *eh)
+static int parse_ehdr(struct rpd_core *core, struct elf_ehdr *eh)
 {
-	bool is64;
-	size_t ehsize, phentsize;
+	size_t phentsize;
 	const uint8_t *p;
-	uint16_t type, entsize;
 	int r;
 
 	if (core->size < EI_NIDENT)
@@ -181,42 +175,30 @@ static int parse_ehdr(struct rpd_core *core, struct elf_header *eh)
 	r = check_ident(core, p);
 	if (r < 0)
 		return r;
-
-	is64 = core->ident.elf_class == ELFCLASS64;
-	ehsize = is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
-	phentsize = is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
-	if (core->size < ehsize)
+	if (core->size < elf_ehdr_size(core->ident.elf_class))
 		return rpd_fail(-EINVAL,
 				"%s: truncated ELF header: %llu of %zu bytes",
 				core->name, (unsigned long long)core->size,
-				ehsize);
+				elf_ehdr_size(core->ident.elf_class));
 
-	type = get_le16(p + offsetof(Elf32_Ehdr, e_type));
-	if (type != ET_CORE)
+	elf_decode_ehdr(p, eh);
+	if (eh->type != ET_CORE)
 		return rpd_fail(-EINVAL, "%s: not a core file (e_type %u)",
-				core->name, type);
-	if (get_le32(p + offsetof(Elf32_Ehdr, e_version)) != EV_CURRENT)
+				core->name, eh->type);
+	if (eh->version != EV_CURRENT)
 		return rpd_fail(-EINVAL, "%s: unknown e_version %u", core->name,
-				get_le32(p + offsetof(Elf32_Ehdr, e_version)));
-	core->ident.machine = get_le16(p + offsetof(Elf32_Ehdr, e_machine));
-	if (is64) {
-		core->ident.entry = get_le64(p + offsetof(Elf64_Ehdr, e_entry));
-		core->ident.flags = get_le32(p + offsetof(Elf64_Ehdr, e_flags));
-		eh->phoff = get_le64(p + offsetof(Elf64_Ehdr, e_phoff));
-		eh->phnum = get_le16(p + offsetof(Elf64_Ehdr, e_phnum));
-		entsize = get_le16(p + offsetof(Elf64_Ehdr, e_phentsize));
-	} else {
-		core->ident.entry = get_le32(p + offsetof(Elf32_Ehdr, e_entry));
-		core->ident.flags = get_le32(p + offsetof(Elf32_Ehdr, e_flags));
-		eh->phoff = get_le32(p + offsetof(Elf32_Ehdr, e_phoff));
-		eh->phnum = get_le16(p + offsetof(Elf32_Ehdr, e_phnum));
-		entsize = get_le16(p + offsetof(Elf32_Ehdr, e_phentsize));
-	}
+				eh->version);
+	core->ident.machine = eh->machine;
+	core->ident.entry = eh->entry;
+	core->ident.flags = eh->flags;
 
-	if (entsize != phentsize)
+	phentsize = elf_phdr_size(eh->elf_class);
+	if (eh->phentsize != phentsize)
 		return rpd_fail(-EINVAL,
 				"%s: program header size %u, ELF%d needs %zu",
-				core->name, entsize, is64 ? 64 : 32, phentsize);
+				core->name, eh->phentsize,
+				eh->elf_class == ELFCLASS64 ? 64 : 32,
+				phentsize);
 	if (!eh->phnum)
 		return rpd_fail(-EINVAL, "%s: no program headers", core->name);
 	if (eh->phnum == PN_XNUM)
@@ -238,22 +220,11 @@ static int parse_ehdr(struct rpd_core *core, struct elf_header *eh)
 static void parse_phdr(uint8_t elf_class, const uint8_t *p, uint32_t *type,
 		       struct rpd_segment *s)
 {
-	*type = get_le32(p); /* p_type leads in both classes */
-	if (elf_class == ELFCLASS64) {
-		s->flags = get_le32(p + offsetof(Elf64_Phdr, p_flags));
-		s->offset = get_le64(p + offsetof(Elf64_Phdr, p_offset));
-		s->vaddr = get_le64(p + offsetof(Elf64_Phdr, p_vaddr));
-		s->paddr = get_le64(p + offsetof(Elf64_Phdr, p_paddr));
-		s->filesz = get_le64(p + offsetof(Elf64_Phdr, p_filesz));
-		s->memsz = get_le64(p + offsetof(Elf64_Phdr, p_memsz));
-	} else {
-		s->flags = get_le32(p + offsetof(Elf32_Phdr, p_flags));
-		s->offset = get_le32(p + offsetof(Elf32_Phdr, p_offset));
-		s->vaddr = get_le32(p + offsetof(Elf32_Phdr, p_vaddr));
-		s->paddr = get_le32(p + offsetof(Elf32_Phdr, p_paddr));
-		s->filesz = get_le32(p + offsetof(Elf32_Phdr, p_filesz));
-		s->memsz = get_le32(p + offsetof(Elf32_Phdr, p_memsz));
-	}
+	Elf64_Phdr ph;
+
+	elf_decode_phdr(p, elf_class, &ph);
+	*type = ph.p_type;
+	*s = elf_segment(&ph);
 }
 
 static int check_note_segment(struct rpd_core *core,
@@ -282,12 +253,10 @@ static int check_note_segment(struct rpd_core *core,
  * Collects the PT_LOADs and finds the notes, which rproc-core(5) puts in the
  * first program header. Other program header types are ignored.
  */
-static int parse_phdrs(struct rpd_core *core, const struct elf_header *eh,
+static int parse_phdrs(struct rpd_core *core, const struct elf_ehdr *eh,
 		       struct note_segment *notes)
 {
-	size_t entsize = core->ident.elf_class == ELFCLASS64 ?
-				 sizeof(Elf64_Phdr) :
-				 sizeof(Elf32_Phdr);
+	size_t entsize = elf_phdr_size(core->ident.elf_class);
 	const uint8_t *table;
 	int r;
 
@@ -384,7 +353,7 @@ static int parse_notes(struct rpd_core *core, const struct note_segment *ns)
 
 static int validate(struct rpd_core *core)
 {
-	struct elf_header eh = { 0 };
+	struct elf_ehdr eh = { 0 };
 	struct note_segment notes = { 0 };
 	int r;
 

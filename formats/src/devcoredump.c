@@ -26,6 +26,7 @@
 
 #include "address_index.h"
 #include "core_format.h"
+#include "elf_header.h"
 #include "rproc/rprocdump.h"
 #include "util.h"
 
@@ -57,14 +58,6 @@ struct rpd_devcd {
 
 	char *info; /* the RPROC info note's strings */
 	size_t info_len;
-};
-
-/* The ELF header fields we use, for either class. */
-struct devcd_ehdr {
-	uint16_t type, machine, phentsize, phnum, shnum;
-	uint32_t flags;
-	uint64_t entry, phoff, shoff;
-	size_t size; /* of the header itself */
 };
 
 /* Reads all of len from a caller's reader; -ENODATA if it ends first. */
@@ -104,65 +97,8 @@ static int read_at(const struct rpd_devcd *dump, void *buf, size_t len,
 
 /* ---- ELF and program headers -------------------------------------------- */
 
-static void decode_ehdr(const uint8_t *b, struct devcd_ehdr *eh)
-{
-#define F32(f) offsetof(Elf32_Ehdr, f)
-#define F64(f) offsetof(Elf64_Ehdr, f)
-	/* The fields up to e_version have the same place in both classes. */
-	eh->type = get_le16(b + F32(e_type));
-	eh->machine = get_le16(b + F32(e_machine));
-	if (b[EI_CLASS] == ELFCLASS32) {
-		eh->size = sizeof(Elf32_Ehdr);
-		eh->entry = get_le32(b + F32(e_entry));
-		eh->phoff = get_le32(b + F32(e_phoff));
-		eh->shoff = get_le32(b + F32(e_shoff));
-		eh->flags = get_le32(b + F32(e_flags));
-		eh->phentsize = get_le16(b + F32(e_phentsize));
-		eh->phnum = get_le16(b + F32(e_phnum));
-		eh->shnum = get_le16(b + F32(e_shnum));
-	} else {
-		eh->size = sizeof(Elf64_Ehdr);
-		eh->entry = get_le64(b + F64(e_entry));
-		eh->phoff = get_le64(b + F64(e_phoff));
-		eh->shoff = get_le64(b + F64(e_shoff));
-		eh->flags = get_le32(b + F64(e_flags));
-		eh->phentsize = get_le16(b + F64(e_phentsize));
-		eh->phnum = get_le16(b + F64(e_phnum));
-		eh->shnum = get_le16(b + F64(e_shnum));
-	}
-#undef F32
-#undef F64
-}
-
-static void decode_phdr(const uint8_t *b, uint8_t elf_class, Elf64_Phdr *ph)
-{
-#define F32(f) offsetof(Elf32_Phdr, f)
-#define F64(f) offsetof(Elf64_Phdr, f)
-	if (elf_class == ELFCLASS32) {
-		ph->p_type = get_le32(b + F32(p_type));
-		ph->p_offset = get_le32(b + F32(p_offset));
-		ph->p_vaddr = get_le32(b + F32(p_vaddr));
-		ph->p_paddr = get_le32(b + F32(p_paddr));
-		ph->p_filesz = get_le32(b + F32(p_filesz));
-		ph->p_memsz = get_le32(b + F32(p_memsz));
-		ph->p_flags = get_le32(b + F32(p_flags));
-		ph->p_align = get_le32(b + F32(p_align));
-	} else {
-		ph->p_type = get_le32(b + F64(p_type));
-		ph->p_flags = get_le32(b + F64(p_flags));
-		ph->p_offset = get_le64(b + F64(p_offset));
-		ph->p_vaddr = get_le64(b + F64(p_vaddr));
-		ph->p_paddr = get_le64(b + F64(p_paddr));
-		ph->p_filesz = get_le64(b + F64(p_filesz));
-		ph->p_memsz = get_le64(b + F64(p_memsz));
-		ph->p_align = get_le64(b + F64(p_align));
-	}
-#undef F32
-#undef F64
-}
-
 /* Reads and checks the ELF header: a little-endian core file. */
-static int read_ehdr(struct rpd_devcd *dump, struct devcd_ehdr *eh)
+static int read_ehdr(struct rpd_devcd *dump, struct elf_ehdr *eh)
 {
 	uint8_t b[sizeof(Elf64_Ehdr)];
 	size_t need;
@@ -179,13 +115,12 @@ static int read_ehdr(struct rpd_devcd *dump, struct devcd_ehdr *eh)
 			"%s: is not little-endian; remoteproc dumps always are",
 			dump->name);
 
-	need = b[EI_CLASS] == ELFCLASS32 ? sizeof(Elf32_Ehdr) :
-					   sizeof(Elf64_Ehdr);
+	need = elf_ehdr_size(b[EI_CLASS]);
 	if (read_at(dump, b + EI_NIDENT, need - EI_NIDENT, EI_NIDENT) < 0)
 		return rpd_fail(-ENODATA,
 				"%s: dump truncated inside its ELF header",
 				dump->name);
-	decode_ehdr(b, eh);
+	elf_decode_ehdr(b, eh);
 	if (eh->type != ET_CORE)
 		return rpd_fail(-EINVAL, "%s: not a core dump (ELF type %u)",
 				dump->name, eh->type);
@@ -201,11 +136,9 @@ static int read_ehdr(struct rpd_devcd *dump, struct devcd_ehdr *eh)
 
 /* Checks that the program header table exists and lies in the file. */
 static int check_phdr_table(const struct rpd_devcd *dump,
-			    const struct devcd_ehdr *eh)
+			    const struct elf_ehdr *eh)
 {
-	size_t entsize = dump->ident.elf_class == ELFCLASS32 ?
-				 sizeof(Elf32_Phdr) :
-				 sizeof(Elf64_Phdr);
+	size_t entsize = elf_phdr_size(dump->ident.elf_class);
 
 	if (!eh->phnum && (eh->shnum || eh->shoff))
 		return rpd_fail(
@@ -410,14 +343,8 @@ static void add_segment(struct rpd_devcd *dump, const Elf64_Phdr *ph)
 				  0;
 		dump->truncated = true;
 	}
-	s->seg = (struct rpd_segment){
-		.vaddr = ph->p_vaddr,
-		.paddr = ph->p_paddr,
-		.memsz = ph->p_memsz,
-		.filesz = present,
-		.offset = ph->p_offset,
-		.flags = ph->p_flags,
-	};
+	s->seg = elf_segment(ph);
+	s->seg.filesz = present;
 	s->dumped = ph->p_filesz;
 }
 
@@ -458,7 +385,7 @@ static int index_segments(struct rpd_devcd *dump)
 }
 
 static int load_segments(struct rpd_devcd *dump, const uint8_t *phdrs,
-			 const struct devcd_ehdr *eh)
+			 const struct elf_ehdr *eh)
 {
 	dump->segs = calloc(eh->phnum, sizeof(*dump->segs));
 	if (!dump->segs)
@@ -468,8 +395,8 @@ static int load_segments(struct rpd_devcd *dump, const uint8_t *phdrs,
 		Elf64_Phdr ph;
 		int r;
 
-		decode_phdr(phdrs + i * eh->phentsize, dump->ident.elf_class,
-			    &ph);
+		elf_decode_phdr(phdrs + i * eh->phentsize,
+				dump->ident.elf_class, &ph);
 		if (ph.p_type != PT_LOAD)
 			continue;
 		r = check_load(dump, i, &ph);
@@ -488,7 +415,7 @@ static int load_segments(struct rpd_devcd *dump, const uint8_t *phdrs,
  * notes are read first so that the end of headers and notes is known
  * before any segment is checked against it.
  */
-static int load_phdrs(struct rpd_devcd *dump, const struct devcd_ehdr *eh)
+static int load_phdrs(struct rpd_devcd *dump, const struct elf_ehdr *eh)
 {
 	size_t table_size = (size_t)eh->phnum * eh->phentsize;
 	_cleanup_free_ uint8_t *phdrs = NULL;
@@ -508,8 +435,8 @@ static int load_phdrs(struct rpd_devcd *dump, const struct devcd_ehdr *eh)
 	for (size_t i = 0; i < eh->phnum; i++) {
 		Elf64_Phdr ph;
 
-		decode_phdr(phdrs + i * eh->phentsize, dump->ident.elf_class,
-			    &ph);
+		elf_decode_phdr(phdrs + i * eh->phentsize,
+				dump->ident.elf_class, &ph);
 		if (ph.p_type == PT_LOAD)
 			continue;
 		if (ph.p_type != PT_NOTE)
@@ -556,7 +483,7 @@ static int devcd_new(const char *name, int fd, const void *mem, uint64_t size,
 
 static int devcd_load(struct rpd_devcd *dump, struct rpd_devcd **out)
 {
-	struct devcd_ehdr eh = { 0 };
+	struct elf_ehdr eh = { 0 };
 	int r;
 
 	r = read_ehdr(dump, &eh);

@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "address_index.h"
+#include "elf_header.h"
 #include "resource_table.h"
 #include "rproc/crash_record.h"
 #include "rproc/rprocdump.h"
@@ -194,14 +195,7 @@ static int load_segments(struct rpd_firmware *fw, const GElf_Ehdr *ehdr)
 		r = check_load(fw, i, &ph);
 		if (r < 0)
 			return r;
-		fw->segments[fw->nsegments++] = (struct rpd_segment){
-			.vaddr = ph.p_vaddr,
-			.paddr = ph.p_paddr,
-			.memsz = ph.p_memsz,
-			.filesz = ph.p_filesz,
-			.offset = ph.p_offset,
-			.flags = ph.p_flags,
-		};
+		fw->segments[fw->nsegments++] = elf_segment(&ph);
 	}
 	return index_segments(fw);
 }
