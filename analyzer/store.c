@@ -38,22 +38,6 @@ static char *strdup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-/* Parses a decimal crash_time; false if the note's value is not one. */
-static bool parse_time(const char *s, int64_t *t)
-{
-	char *end;
-	long long v;
-
-	if (!s || !*s)
-		return false;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || *end)
-		return false;
-	*t = v;
-	return true;
-}
-
 static void describe_core(struct stored_dump *d, const struct rpd_core *core)
 {
 	const char *reason = rpd_core_info(core, "crash_reason");
@@ -66,7 +50,7 @@ static void describe_core(struct stored_dump *d, const struct rpd_core *core)
 	d->reason = strdup_or_null(reason);
 	d->truncated = truncated && !strcmp(truncated, "1");
 	d->core_size = rpd_core_size(core);
-	if (parse_time(rpd_core_info(core, "crash_time"), &d->time))
+	if (parse_int64(rpd_core_info(core, "crash_time"), &d->time))
 		d->time_from_note = true;
 }
 

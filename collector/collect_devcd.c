@@ -131,6 +131,24 @@ static const char *who(const struct collection *c)
 	return c->src.name;
 }
 
+/*
+ * When the remote crashed: the series' kernels put it in the dump's RPROC
+ * note; for other kernels the start of the collection is the best guess.
+ */
+static void take_crash_time(struct collection *c, const uint8_t *buf,
+			    size_t len)
+{
+	struct rpd_devcd *dump;
+	int64_t t;
+
+	/* The first chunk holds the headers and notes; the rest is clipped. */
+	if (rpd_devcd_open_mem(buf, len, c->src.devcd, &dump) < 0)
+		return;
+	if (parse_int64(rpd_devcd_info(dump, "crash_time"), &t) && t > 0)
+		c->crash_time = (time_t)t;
+	rpd_devcd_free(dump);
+}
+
 static int create_spool(struct collection *c, bool compressed)
 {
 	char base[STORE_BASE_MAX];
@@ -273,6 +291,7 @@ static int spool_dump(struct collection *c, int fd, uint8_t *buf)
 				who(c), c->src.devcd,
 				err ? strerror(err) : "empty (already freed?)");
 	c->declared = declared_size(buf, n);
+	take_crash_time(c, buf, n);
 	if (c->declared > limit && c->cfg->oversize == OVERSIZE_DROP) {
 		log_oversize(c, "dropped (OversizeDump=drop)");
 		return DROPPED;

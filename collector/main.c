@@ -237,8 +237,6 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 static int run_input(struct collect_request *req)
 {
-	if (!req->info.crash_time)
-		req->info.crash_time = time(NULL);
 	req->info.collector = "rproc-collect " RPD_VERSION;
 	return collect_file(req);
 }

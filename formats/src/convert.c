@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "core_format.h"
 #include "firmware_match.h"
@@ -237,6 +238,8 @@ static int add_info_note(struct rpd_core_writer *w, const struct conversion *c)
 			 (long long)info->crash_time);
 	else if ((v = rpd_devcd_info(c->dump, "crash_time")))
 		info_add(&in, "crash_time", "%s", v);
+	else /* a dump that does not say: now is the best guess */
+		info_add(&in, "crash_time", "%lld", (long long)time(NULL));
 	if ((v = info_value(c, info->kernel_release, "kernel")))
 		info_add(&in, "kernel", "%s", v);
 	info_add(&in, "collector", "%s",

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * util.c - error messages, full-length I/O and finding zero blocks.
+ * util.c - error messages, full-length I/O, zero blocks and numbers.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -66,6 +66,21 @@ bool is_all_zero(const void *p, size_t len)
 	for (; i < len; i++)
 		acc |= b[i];
 	return !acc;
+}
+
+bool parse_int64(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end)
+		return false;
+	*out = v;
+	return true;
 }
 
 int pread_full(int fd, void *buf, size_t len, uint64_t off)

@@ -91,6 +91,10 @@ static inline uint64_t align_up(uint64_t v, uint64_t a)
 /* Whether len bytes at p are all zero. */
 bool is_all_zero(const void *p, size_t len);
 
+/* Parses all of s as a decimal int64_t (a note's "crash_time=" value);
+ * false if s is NULL, empty or not one. */
+bool parse_int64(const char *s, int64_t *out);
+
 /* ---- I/O ---- */
 
 /* pread()s exactly len bytes; -ENODATA if the file ends first. */

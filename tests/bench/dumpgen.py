@@ -36,3 +36,26 @@ def make_dump(path, size_mib):
             kind = (i * 7) % 10
             f.write(zeros if kind < 4 else code if kind < 8 else noise)
     return regions
+
+
+def patched_layout(dump, info):
+    """The mainline ELF32 dump `dump` as the rprocdump kernel series exports
+    it: a first PT_NOTE holding an RPROC info note of the key=value pairs
+    of `info`, the PT_LOADs' data moved after it."""
+    phoff, = struct.unpack_from("<I", dump, 28)
+    phnum, = struct.unpack_from("<H", dump, 44)
+    desc = b"".join(b"%s=%s\0" % (k.encode(), str(v).encode())
+                    for k, v in info.items())
+    name = b"RPROC\0"
+    note = (struct.pack("<III", len(name), len(desc), 1) +
+            name + bytes(-len(name) % 4) + desc + bytes(-len(desc) % 4))
+    note_off = phoff + 32 * (phnum + 1)
+    shift = note_off + len(note) - (phoff + 32 * phnum)
+    phdrs = struct.pack("<IIIIIIII", 4, note_off, 0, 0, len(note), 0, 0, 4)
+    for i in range(phnum):
+        fields = list(struct.unpack_from("<IIIIIIII", dump, phoff + 32 * i))
+        fields[1] += shift
+        phdrs += struct.pack("<IIIIIIII", *fields)
+    ehdr = bytearray(dump[:phoff])
+    struct.pack_into("<H", ehdr, 44, phnum + 1)
+    return bytes(ehdr) + phdrs + note + dump[phoff + 32 * phnum:]

@@ -34,8 +34,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 sys.path.insert(0, os.path.join(HERE, "..", "bench"))
 import check_core  # noqa: E402
-from elf_image import elf_phdrs  # noqa: E402
-from dumpgen import MIB, make_dump  # noqa: E402
+from elf_image import elf_notes, elf_phdrs  # noqa: E402
+from dumpgen import MIB, make_dump, patched_layout  # noqa: E402
 
 NAME_RE = re.compile(r"^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.(\d{8}T\d{6}Z)"
                      r"\.([0-9a-f]{8})(\.\d+)?\.core\.gz$")
@@ -616,6 +616,42 @@ def case_parallel(w):
     for name, length in (("full", size), ("cut", cut), ("one", size)):
         core = inflated(os.path.join(out, name + ".core.gz"))
         check_mirrors_dump(core, dump, length, name)
+
+
+def case_crash_time(w):
+    """The crash time is the kernel's, from the dump's RPROC note, where
+    the series' kernels put it: in the stored name and in the core. A dump
+    without one gets the time the collection started."""
+    w.add_firmware()
+    w.add_remoteproc(0, "m3")
+    with open(recorded_dump(), "rb") as f:
+        mainline = f.read()
+    patched = os.path.join(w.dir, "patched.elf")
+    with open(patched, "wb") as f:
+        # 2026-01-01T00:00:00Z, long before the collection.
+        f.write(patched_layout(mainline, {"name": "m3",
+                                          "crash_time": 1767225600}))
+    w.add_devcd(1, w.rproc_dir(0), patched)
+    w.collect("devcd1")
+    cores = w.cores()
+    check(len(cores) == 1 and ".20260101T000000Z." in cores[0],
+          "the stored name does not carry the kernel's crash time: %s" %
+          cores)
+    info = [d for o, t, d in elf_notes(inflated(os.path.join(w.store,
+                                                             cores[0])))
+            if o == "RPROC" and t == 1]
+    check(info and b"crash_time=1767225600\0" in info[0],
+          "the core's info note lacks the kernel's crash time")
+    check_stored_core(w, cores[0])
+
+    before = time.strftime("%Y%m%dT%H%M", time.gmtime())
+    w.add_devcd(2, w.rproc_dir(0), recorded_dump())
+    w.collect("devcd2")
+    newer = [c for c in w.cores() if c not in cores]
+    after = time.strftime("%Y%m%dT%H%M", time.gmtime())
+    check(len(newer) == 1 and
+          any(".%s" % t in newer[0] for t in (before, after)),
+          "a mainline dump is not named by the collection time: %s" % newer)
 
 
 CASES = {name[5:].replace("_", "-"): fn for name, fn in globals().items()

@@ -391,7 +391,8 @@ bool rpd_gz_detect(int fd);
 /* ---- conversion ------------------------------------------------------- */
 
 /* What the collector knows about the crash beyond the dump itself. Any
- * field may be NULL/0; the patched layout's notes fill what is missing. */
+ * field may be NULL/0; the patched layout's notes fill what is missing,
+ * and a crash_time nobody gives is the time of the conversion. */
 struct rpd_convert_info {
 	const char *rproc_name;	   /* remoteproc "name", e.g. "m4" */
 	const char *firmware_name; /* sysfs "firmware" */
