@@ -427,7 +427,7 @@ static int write_core(const struct collect_config *cfg, struct store *store,
 		return r;
 	r = atomic_file_openat(store->dir_fd, m->base, 0600, &f);
 	if (r < 0)
-		return rpd_fail_prefix(r, "%s: ", store->path);
+		return rpd_fail_prefix(r, "%s", store->path);
 	r = collect_write_gz(dump, fw, &info, cfg->compress_level,
 			     cfg->compress_threads, f.fd, result);
 	if (r >= 0 && fstat(f.fd, &st) < 0)

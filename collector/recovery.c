@@ -74,7 +74,7 @@ static int history_write(struct store *store, const char *name,
 
 	r = atomic_file_openat(store->dir_fd, name, 0600, &f);
 	if (r < 0)
-		return rpd_fail_prefix(r, "%s: ", store->path);
+		return rpd_fail_prefix(r, "%s", store->path);
 	out = fdopen(fcntl(f.fd, F_DUPFD_CLOEXEC, 3), "w");
 	if (!out) {
 		atomic_file_release(&f);

@@ -145,7 +145,7 @@ static int create_meta(struct spool *sp)
 
 	r = atomic_file_openat(sp->store->dir_fd, sp->meta_name, 0600, &f);
 	if (r < 0)
-		return rpd_fail_prefix(r, "%s: ", sp->store->path);
+		return rpd_fail_prefix(r, "%s", sp->store->path);
 	if (flock(f.fd, LOCK_EX) < 0)
 		r = rpd_fail(-errno, "%s: flock: %m", sp->meta_name);
 	if (r >= 0) {
@@ -257,7 +257,7 @@ int spool_copy_parallel(struct spool *sp, struct parallel_copy *pc)
 	if (r >= 0 && lseek(sp->data_fd, (off_t)pc->end, SEEK_SET) < 0)
 		r = rpd_fail(-errno, "%m");
 	if (r < 0)
-		return rpd_fail_prefix(r, "%s/%s: ", sp->store->path,
+		return rpd_fail_prefix(r, "%s/%s", sp->store->path,
 				       sp->meta.data_name);
 	sp->written += pc->end - pc->from;
 	return 0;

@@ -246,7 +246,7 @@ int store_commit(struct store *s, struct atomic_file *f, const char *base,
 		if (r == -EEXIST)
 			continue;
 		if (r < 0)
-			return rpd_fail_prefix(r, "%s: ", s->path);
+			return rpd_fail_prefix(r, "%s", s->path);
 		*final_name = strdup(name);
 		return *final_name ? 0 : rpd_fail(-ENOMEM, "out of memory");
 	}

@@ -55,17 +55,19 @@ static inline uint64_t rpd_note_size(size_t namesz, size_t descsz)
  * rpd_note_next() - parse the note at *pos of a note segment
  * @seg: the note segment's bytes
  * @size: their number
+ * @align: the alignment of owner and descriptor: RPD_NOTE_ALIGN, or 8 for
+ *	   a note segment with p_align 8
  * @pos: offset of the note; advanced past it (and its padding)
  * @note: filled with pointers into @seg
  *
- * Checks that the header, the NUL-terminated owner, the descriptor and
- * their padding all lie within the segment, and that the descriptor is
- * below RPD_NOTE_DESC_MAX.
+ * Checks that the header, the NUL-terminated owner with its padding and
+ * the descriptor all lie within the segment, and that the descriptor is
+ * below RPD_NOTE_DESC_MAX. The last note's padding may be missing.
  *
  * Return: 1 and a note, 0 at the end of the segment, or -EINVAL.
  */
-int rpd_note_next(const uint8_t *seg, uint64_t size, uint64_t *pos,
-		  struct rpd_note *note);
+int rpd_note_next(const uint8_t *seg, uint64_t size, uint64_t align,
+		  uint64_t *pos, struct rpd_note *note);
 
 /**
  * rpd_note_check() - validate the descriptor of a note this library knows

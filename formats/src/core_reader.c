@@ -337,7 +337,8 @@ static int parse_notes(struct rpd_core *core, const struct note_segment *ns)
 	r = fetch(core, ns->offset, ns->size, &seg);
 	if (r < 0)
 		return r;
-	while ((r = rpd_note_next(seg, ns->size, &pos, &note)) > 0) {
+	while ((r = rpd_note_next(seg, ns->size, RPD_NOTE_ALIGN, &pos, &note)) >
+	       0) {
 		r = rpd_note_check(&note, core->ident.machine, core->nsegs);
 		if (r < 0)
 			break;

@@ -363,7 +363,8 @@ static int check_notes(const struct rpd_core_writer *w)
 	size_t i = 0;
 	int r;
 
-	while ((r = rpd_note_next(w->notes, w->notes_len, &pos, &note)) > 0) {
+	while ((r = rpd_note_next(w->notes, w->notes_len, RPD_NOTE_ALIGN, &pos,
+				  &note)) > 0) {
 		r = rpd_note_check(&note, w->ident.machine, w->nsegs);
 		if (r < 0)
 			break;

@@ -33,8 +33,6 @@
 /* Notes are a few hundred bytes; this only bounds what a bad header costs. */
 #define DEVCD_MAX_NOTES_SIZE (1u << 20)
 
-#define NOTE_HDR_SIZE 12 /* n_namesz, n_descsz, n_type */
-
 struct devcd_segment {
 	struct rpd_segment seg; /* filesz: bytes present in the file */
 	uint64_t dumped;	/* p_filesz: bytes the dump was meant to hold */
@@ -178,7 +176,7 @@ static int check_phdr_table(const struct rpd_devcd *dump,
  * (padding) are allowed; a string without '=' is not.
  */
 static int take_info_note(struct rpd_devcd *dump, const uint8_t *desc,
-			  uint32_t descsz)
+			  size_t descsz)
 {
 	if (dump->info)
 		return rpd_fail(-EINVAL, "%s: more than one RPROC info note",
@@ -210,10 +208,9 @@ static int take_info_note(struct rpd_devcd *dump, const uint8_t *desc,
  * @len: their number
  * @align: the notes' alignment (4, or 8 for p_align 8)
  *
- * Every note must lie inside the segment and name its owner with a
- * NUL-terminated string. Notes other than RPROC's info note are skipped,
- * whatever their owner, but at least one must be an RPROC note: a note
- * segment is what tells the patched layout apart.
+ * Every note must pass rpd_note_next(). Notes other than RPROC's info note
+ * are skipped, whatever their owner, but at least one must be an RPROC
+ * note: a note segment is what tells the patched layout apart.
  *
  * Return: 0 or a negative errno.
  */
@@ -221,49 +218,22 @@ static int parse_notes(struct rpd_devcd *dump, const uint8_t *buf, uint64_t len,
 		       uint64_t align)
 {
 	bool have_rproc = false;
-	uint64_t off = 0;
+	struct rpd_note note;
+	uint64_t pos = 0;
 	int r;
 
-	while (off < len) {
-		uint32_t namesz, descsz, type;
-		uint64_t name_off, desc_off;
-		const char *owner;
-
-		if (len - off < NOTE_HDR_SIZE)
-			return rpd_fail(-EINVAL,
-					"%s: note at 0x%llx: truncated header",
-					dump->name, (unsigned long long)off);
-		namesz = get_le32(buf + off);
-		descsz = get_le32(buf + off + 4);
-		type = get_le32(buf + off + 8);
-		name_off = off + NOTE_HDR_SIZE;
-		desc_off = name_off + align_up(namesz, align);
-		if (desc_off > len || descsz > len - desc_off)
-			return rpd_fail(
-				-EINVAL,
-				"%s: note at 0x%llx: name of %u and description of %u bytes exceed the note segment",
-				dump->name, (unsigned long long)off, namesz,
-				descsz);
-		owner = (const char *)buf + name_off;
-		if (namesz && owner[namesz - 1])
-			return rpd_fail(
-				-EINVAL,
-				"%s: note at 0x%llx: owner name is not NUL-terminated",
-				dump->name, (unsigned long long)off);
-
-		if (namesz == sizeof(RPD_NOTE_OWNER) &&
-		    !strcmp(owner, RPD_NOTE_OWNER)) {
-			have_rproc = true;
-			if (type == RPD_NT_INFO) {
-				r = take_info_note(dump, buf + desc_off,
-						   descsz);
-				if (r < 0)
-					return r;
-			}
+	while ((r = rpd_note_next(buf, len, align, &pos, &note)) > 0) {
+		if (strcmp(note.owner, RPD_NOTE_OWNER))
+			continue;
+		have_rproc = true;
+		if (note.type == RPD_NT_INFO) {
+			r = take_info_note(dump, note.desc, note.descsz);
+			if (r < 0)
+				return r;
 		}
-		/* The last note's padding may be missing. */
-		off = desc_off + align_up(descsz, align);
 	}
+	if (r < 0)
+		return rpd_fail_prefix(r, "%s", dump->name);
 	if (!have_rproc)
 		return rpd_fail(-EINVAL,
 				"%s: the note segment has no RPROC notes",

@@ -170,8 +170,8 @@ void rpd_segmap_entry_decode(const uint8_t in[RPD_SEGMAP_ENTRY_SIZE],
 
 /* ---- parsing ---- */
 
-int rpd_note_next(const uint8_t *seg, uint64_t size, uint64_t *pos,
-		  struct rpd_note *note)
+int rpd_note_next(const uint8_t *seg, uint64_t size, uint64_t align,
+		  uint64_t *pos, struct rpd_note *note)
 {
 	uint64_t off = *pos, name_off, desc_off;
 	uint32_t namesz, descsz;
@@ -186,8 +186,8 @@ int rpd_note_next(const uint8_t *seg, uint64_t size, uint64_t *pos,
 	namesz = get_le32(seg + off);
 	descsz = get_le32(seg + off + 4);
 	name_off = off + RPD_NOTE_HEADER_SIZE;
-	desc_off = name_off + align_up(namesz, RPD_NOTE_ALIGN);
-	if (!range_within(name_off, align_up(namesz, RPD_NOTE_ALIGN), size))
+	desc_off = name_off + align_up(namesz, align);
+	if (!range_within(name_off, align_up(namesz, align), size))
 		return rpd_fail(
 			-EINVAL,
 			"note at offset 0x%llx: owner of %u bytes runs past the end of the note segment (0x%llx bytes)",
@@ -198,7 +198,7 @@ int rpd_note_next(const uint8_t *seg, uint64_t size, uint64_t *pos,
 			-EINVAL,
 			"note at offset 0x%llx: descriptor of 0x%x bytes exceeds the limit of 0x%x",
 			(unsigned long long)off, descsz, RPD_NOTE_DESC_MAX - 1);
-	if (!range_within(desc_off, align_up(descsz, RPD_NOTE_ALIGN), size))
+	if (!range_within(desc_off, descsz, size))
 		return rpd_fail(
 			-EINVAL,
 			"note at offset 0x%llx: descriptor of %u bytes runs past the end of the note segment (0x%llx bytes)",
@@ -214,7 +214,8 @@ int rpd_note_next(const uint8_t *seg, uint64_t size, uint64_t *pos,
 	note->type = get_le32(seg + off + 8);
 	note->desc = seg + desc_off;
 	note->descsz = descsz;
-	*pos = desc_off + align_up(descsz, RPD_NOTE_ALIGN);
+	/* The last note's padding may be missing. */
+	*pos = MIN(desc_off + align_up(descsz, align), size);
 	return 1;
 }
 

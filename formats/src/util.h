@@ -21,7 +21,7 @@
  */
 int rpd_fail(int err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Prefixes the current message with more context and returns err. */
+/* Prefixes the current message with more context and ": ", returns err. */
 int rpd_fail_prefix(int err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
