@@ -540,8 +540,9 @@ int collect_devcd(const struct collect_config *cfg, const char *devcd)
 	} else {
 		r = collect_remoteproc(&c);
 		spool_close(&c.spool);
-		/* Last: the fresh dump had a deadline, leftovers do not. */
-		if (c.store.dir_fd >= 0)
+		/* Last: the fresh dump had a deadline, leftovers do not. When
+		 * it found no room, neither would they. */
+		if (c.store.dir_fd >= 0 && !worth_retrying(r))
 			collect_leftovers(cfg);
 	}
 	store_close(&c.store);

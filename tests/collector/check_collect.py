@@ -654,6 +654,82 @@ def case_crash_time(w):
           "a mainline dump is not named by the collection time: %s" % newer)
 
 
+def case_no_room_to_convert(w):
+    """Room for the dump as read but not for its core: the dump is still
+    released, its spool stays, and a later collection stores it once
+    there is room."""
+    w.write_config(MaxUse="infinity", KeepFree=0)
+    w.add_firmware()
+    w.add_remoteproc(0, "m3")
+    w.add_remoteproc(1, "dsp", firmware="none.elf")
+    big = big_dump(w, 24)
+    data = w.add_devcd(1, w.rproc_dir(1), big)
+    w.add_devcd(2, w.rproc_dir(0), recorded_dump())
+    out = os.path.join(w.dir, "out")
+    os.makedirs(out)
+    # A 40 MiB store with 12 MiB taken: the 24 MiB spool fits, the 10 MiB
+    # core beside it does not. Without the filler, it does.
+    script = os.path.join(w.dir, "no-room.sh")
+    with open(script, "w") as f:
+        f.write('store=%s out=%s config=%s\n'
+                'dd if=/dev/zero of="$store/filler" bs=1M count=12 '
+                '2>/dev/null\n'
+                '"$RPROC_COLLECT" --config "$config" --devcd devcd1\n'
+                'echo "first: $?" >&2\n'
+                'echo "listing1: $(ls -A "$store" | tr "\\n" " ")" >&2\n'
+                'rm "$store/filler"\n'
+                '"$RPROC_COLLECT" --config "$config" --devcd devcd2\n'
+                'echo "second: $?" >&2\n'
+                'echo "listing2: $(ls -A "$store" | tr "\\n" " ")" >&2\n'
+                'mv "$store"/*.core.gz "$out"\n' % (w.store, out, w.config))
+    log = run_script(w, in_private_tmpfs(w, "40m"), script)
+    check(released(data), "the dump was not released before conversion")
+    check(re.search(r"dsp: cannot store dump devcd1: .*No space left on "
+                    r"device; its spool .*\.spool is kept for the next "
+                    r"collection", log), "no log line for the kept spool")
+    check("first: 1" in log, "the failed conversion did not exit 1")
+    first_listing = re.search(r"^listing1: (.*)$", log, re.M).group(1)
+    check(".spool" in first_listing and ".meta" in first_listing,
+          "the spool was not kept:\n" + first_listing)
+    check(".core.gz" not in first_listing and ".#" not in first_listing,
+          "a partial core was left:\n" + first_listing)
+    check(log.count("cannot store dump devcd1") == 1,
+          "a spool that just failed for lack of room was retried at once")
+    check("dsp: finishing dump devcd1 that an earlier collection spooled"
+          in log, "the next collection did not finish the spool")
+    check("second: 0" in log, "the second collection failed")
+    second_listing = re.search(r"^listing2: (.*)$", log, re.M).group(1)
+    check(".spool" not in second_listing and ".meta" not in second_listing,
+          "the spool was not removed once stored:\n" + second_listing)
+    dsp = [n for n in os.listdir(out) if n.startswith("dsp.")]
+    check(len(dsp) == 1, "the dsp core was not stored: %s" %
+          os.listdir(out))
+    with open(big, "rb") as f:
+        check_mirrors_dump(inflated(os.path.join(out, dsp[0])), f.read(),
+                           os.path.getsize(big), "finished spool")
+
+
+def case_rejected(w):
+    """A dump the library cannot read is kept as read, under .devcd.gz,
+    byte for byte, with a log line saying why."""
+    w.add_remoteproc(0, "m3")
+    garbage = os.path.join(w.dir, "garbage")
+    with open(garbage, "wb") as f:
+        f.write(b"not an ELF core, " * 70000)
+    data = w.add_devcd(1, w.rproc_dir(0), garbage)
+    log = w.collect("devcd1", expect=1)
+    check(released(data), "the unreadable dump was not released")
+    check(re.search(r"m3: .*not an ELF file", log),
+          "no log line saying why the dump was rejected")
+    kept = [n for n in os.listdir(w.store) if n.endswith(".devcd.gz")]
+    check(len(kept) == 1 and "kept the dump as read" in log,
+          "the dump was not kept as read: %s" % os.listdir(w.store))
+    with open(garbage, "rb") as f:
+        check(inflated(os.path.join(w.store, kept[0])) == f.read(),
+              "the kept dump differs from what the kernel gave")
+    check(not w.hidden(), "spool files left: %s" % w.hidden())
+
+
 CASES = {name[5:].replace("_", "-"): fn for name, fn in globals().items()
          if name.startswith("case_")}
 
