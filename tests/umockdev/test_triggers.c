@@ -48,7 +48,7 @@
 
 #include "testutil.h"
 
-#define MAX_DUMPS 4
+#define MAX_DUMPS 8
 /* A collection of the recorded dumps takes well under a second. */
 #define WAIT_SECONDS 60
 
@@ -650,6 +650,43 @@ static void monitor_collects_simultaneous_dumps(void **state)
 	free(dump1);
 }
 
+/*
+ * Six remotes crashed before the monitor started: three collections run
+ * beside the one finishing leftover spools, three wait for one to end. A SIGTERM right away stops the listening but
+ * not the collecting: the monitor exits (status 0) only once all six are
+ * stored and released.
+ */
+static void monitor_queues_and_finishes_on_sigterm(void **state)
+{
+	struct world *w = *state;
+	char *dump = dump_of(opt.recorded[0]);
+	unsigned queued = 0;
+	char *log, *p;
+
+	for (int i = 0; i < 6; i++) {
+		char *rproc = add_remoteproc(w, i, opt.recorded[0]);
+
+		add_dump(w, i + 1, rproc, dump);
+		free(rproc);
+	}
+	monitor_start(w);
+	monitor_stop(w);
+	assert_true(log_has(w, "SIGTERM: stopping"));
+
+	log = read_log(w);
+	for (p = log; (p = strstr(p, "collecting when a collection ends")); p++)
+		queued++;
+	assert_int_equal(queued, 3);
+	free(log);
+	kernel_release_written(w);
+	for (unsigned i = 0; i < w->n_dumps; i++)
+		assert_released(&w->dumps[i]);
+	assert_int_equal(list_cores(w, NULL, 0), 6);
+	for (int i = 0; i < 6; i++)
+		assert_core(w, i, opt.recorded[0]);
+	free(dump);
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: test_triggers --collect BIN --checker CMD "
@@ -678,6 +715,9 @@ int main(int argc, char **argv)
 						world_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(
 			monitor_collects_simultaneous_dumps, world_setup,
+			world_teardown),
+		cmocka_unit_test_setup_teardown(
+			monitor_queues_and_finishes_on_sigterm, world_setup,
 			world_teardown),
 	};
 	unsigned n_recorded = 0;
