@@ -261,6 +261,12 @@ static int copy_in_parallel(struct collection *c, int *err)
 	if (c->spool.compressed || pc.to <= pc.from)
 		return 1;
 	r = spool_copy_parallel(&c->spool, &pc);
+	if (r < 0 && !pc.readers) {
+		/* Out of fds or memory, say: the caller's fd reads on. */
+		log_warning("%s: dump %s: %s; reading it with one thread",
+			    who(c), c->src.devcd, rpd_error());
+		return 1;
+	}
 	if (r < 0)
 		return r;
 	c->read = pc.end;
@@ -395,7 +401,7 @@ static int open_firmware(const struct collect_config *cfg,
 static bool worth_retrying(int r)
 {
 	return r == -ENOSPC || r == -EDQUOT || r == -EIO || r == -EROFS ||
-	       r == -ENOMEM;
+	       r == -ENOMEM || r == -EMFILE || r == -ENFILE;
 }
 
 /* Writes the core into the store under the lock, within the limits. */
@@ -437,8 +443,11 @@ static int write_core(const struct collect_config *cfg, struct store *store,
 	if (r >= 0) {
 		*disk = (uint64_t)st.st_blocks * 512;
 		r = store_commit(store, &f, m->base, ".core.gz", final_name);
-		if (r >= 0)
-			r = store_vacuum(store, cfg, NULL, *final_name);
+		/* Stored: a failure now must not make the spool stay, which
+		 * would store the dump a second time. */
+		if (r >= 0 && store_vacuum(store, cfg, NULL, *final_name) < 0)
+			log_warning("%s: limits not applied: %s", m->remote,
+				    rpd_error());
 		store_unlock(store);
 	}
 	atomic_file_release(&f);

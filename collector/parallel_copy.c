@@ -166,12 +166,12 @@ int parallel_copy(struct parallel_copy *pc)
 		pthread_join(threads[i], NULL);
 	pthread_mutex_destroy(&st.lock);
 
+	pc->readers = st.readers;
 	if (!started)
 		return rpd_fail(-r, "cannot start a thread: %s", strerror(r));
-	if (!st.readers) { /* the source is gone */
-		st.cut = pc->from;
-		st.source_err = st.open_err;
-	}
+	if (!st.readers)
+		return rpd_fail(-st.open_err, "cannot open the source: %s",
+				strerror(st.open_err));
 	if (st.dst_err)
 		return rpd_fail(st.dst_err, "%s", strerror(-st.dst_err));
 	/* Threads past the cut may have written beyond it. */
@@ -179,6 +179,5 @@ int parallel_copy(struct parallel_copy *pc)
 		return rpd_fail(-errno, "%m");
 	pc->end = st.cut;
 	pc->source_err = st.source_err;
-	pc->readers = st.readers;
 	return 0;
 }

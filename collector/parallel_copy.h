@@ -31,9 +31,11 @@ struct parallel_copy {
 
 /*
  * Copies pc->from..pc->to and leaves the destination exactly pc->end bytes
- * long. A source that ends or fails is not an error: pc->end says how far
- * the copy got. Returns 0, or a negative errno (rpd_fail() says why) when
- * the destination cannot be written or the threads cannot start.
+ * long. A source that ends or fails while it is read is not an error:
+ * pc->end says how far the copy got. Returns 0, or a negative errno
+ * (rpd_fail() says why) when the destination cannot be written, or no
+ * thread could start or open the source (pc->readers is then 0 and
+ * nothing was copied).
  */
 int parallel_copy(struct parallel_copy *pc);
 

@@ -69,21 +69,14 @@ static int history_write(struct store *store, const char *name,
 			 const struct crash_history *h)
 {
 	struct atomic_file f;
-	FILE *out;
 	int r;
 
 	r = atomic_file_openat(store->dir_fd, name, 0600, &f);
 	if (r < 0)
 		return rpd_fail_prefix(r, "%s", store->path);
-	out = fdopen(fcntl(f.fd, F_DUPFD_CLOEXEC, 3), "w");
-	if (!out) {
-		atomic_file_release(&f);
-		return rpd_fail(-errno, "%s/%s: %m", store->path, name);
-	}
-	for (size_t i = 0; i < h->n; i++)
-		fprintf(out, "%" PRId64 "\n", h->times[i]);
-	if (fclose(out) != 0)
-		r = rpd_fail(-errno, "%s/%s: %m", store->path, name);
+	for (size_t i = 0; r >= 0 && i < h->n; i++)
+		if (dprintf(f.fd, "%" PRId64 "\n", h->times[i]) < 0)
+			r = rpd_fail(-errno, "%s/%s: %m", store->path, name);
 	if (r >= 0)
 		r = atomic_file_commit(&f, true);
 	atomic_file_release(&f);

@@ -256,9 +256,11 @@ int spool_copy_parallel(struct spool *sp, struct parallel_copy *pc)
 	r = parallel_copy(pc);
 	if (r >= 0 && lseek(sp->data_fd, (off_t)pc->end, SEEK_SET) < 0)
 		r = rpd_fail(-errno, "%m");
-	if (r < 0)
+	if (r < 0 && pc->readers) /* the spool's fault, not the dump's */
 		return rpd_fail_prefix(r, "%s/%s", sp->store->path,
 				       sp->meta.data_name);
+	if (r < 0)
+		return r;
 	sp->written += pc->end - pc->from;
 	return 0;
 }

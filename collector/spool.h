@@ -78,8 +78,9 @@ int spool_copy_from(struct spool *sp, int fd, uint64_t from, uint64_t max,
 /*
  * Copies pc's range of the dump into a plain spool, which holds pc->from
  * bytes so far, with parallel_copy() (pc->dst_fd is set here). Returns 0,
- * -EOPNOTSUPP when the spool is compressed, or another negative errno when
- * the spool cannot be written.
+ * -EOPNOTSUPP when the spool is compressed, or another negative errno:
+ * with pc->readers 0 nothing was read (no thread could open the dump), or
+ * else the spool cannot be written.
  */
 int spool_copy_parallel(struct spool *sp, struct parallel_copy *pc);
 

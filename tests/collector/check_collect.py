@@ -730,6 +730,39 @@ def case_rejected(w):
     check(not w.hidden(), "spool files left: %s" % w.hidden())
 
 
+def case_fd_exhaustion(w):
+    """Collections under every limit of open files from 4 to 20: whatever
+    fails, no dump that was read is lost or stored twice, no temporary is
+    left, and an unlimited run then finishes what was kept."""
+    w.write_config(MaxDumpsPerRemote=0)
+    w.add_firmware()
+    w.add_remoteproc(0, "m3")
+    spooled = 0
+    for n in range(4, 21):
+        w.add_devcd(n, w.rproc_dir(0), recorded_dump())
+        proc = w.start("devcd%d" % n, wrap=["prlimit", "--nofile=%d" % n])
+        _, log = proc.communicate(timeout=300)
+        sys.stderr.write(log)
+        check(proc.returncode in (0, 1), "--nofile=%d: exit %d" %
+              (n, proc.returncode))
+        # Spooled: released, or spooled but the release itself failed.
+        if re.search(r"dump devcd%d spooled|^rproc-collect: m3: devcd%d/"
+                     r"data: " % (n, n), log, re.M):
+            spooled += 1
+        stray = [f for f in (os.listdir(w.store) if os.path.isdir(w.store)
+                             else []) if f.startswith(".#")]
+        check(not stray, "--nofile=%d left temporaries: %s" % (n, stray))
+    w.add_devcd(99, w.rproc_dir(0), recorded_dump())
+    w.collect("devcd99")
+    check(not w.hidden(), "spools left after an unlimited run: %s" %
+          w.hidden())
+    check(len(w.cores()) == spooled + 1, "%d cores for %d spooled dumps "
+          "and the last: %s" % (len(w.cores()), spooled, w.cores()))
+    for core in w.cores():
+        check(inflated(os.path.join(w.store, core))[:4] == b"\x7fELF",
+              "%s is not a core" % core)
+
+
 CASES = {name[5:].replace("_", "-"): fn for name, fn in globals().items()
          if name.startswith("case_")}
 
