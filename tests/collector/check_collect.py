@@ -763,6 +763,62 @@ def case_fd_exhaustion(w):
               "%s is not a core" % core)
 
 
+def case_space_exhaustion(w):
+    """Collections with every amount of free space from none to enough, in
+    steps of 4 KiB up to 64 KiB (compressed spools) and 8 KiB beyond (plain
+    ones, the dump being 0.3 MiB): whatever fails, no temporary is left, no
+    stored core is broken, and once there is room every dump that was
+    spooled is stored exactly once."""
+    w.write_config(MaxUse="infinity", KeepFree=0, MaxDumpsPerRemote=0)
+    w.add_firmware()
+    w.add_remoteproc(0, "m3")
+    steps = list(range(0, 64, 4)) + list(range(64, 512, 8))
+    for i in range(len(steps)):
+        w.add_devcd(i + 1, w.rproc_dir(0), recorded_dump())
+    w.add_devcd(999, w.rproc_dir(0), recorded_dump())
+    script = os.path.join(w.dir, "space.sh")
+    with open(script, "w") as f:
+        f.write('store=%s config=%s i=0\n'
+                'for kib in %s; do\n'
+                '  i=$((i + 1))\n'
+                '  rm -f "$store/filler"\n'
+                '  used=$(df -k "$store" | awk \'NR == 2 { print $3 }\')\n'
+                '  fill=$((4096 - used - kib))\n'
+                '  [ $fill -gt 0 ] && dd if=/dev/zero of="$store/filler" '
+                'bs=1k count=$fill 2>/dev/null\n'
+                '  "$RPROC_COLLECT" --config "$config" --devcd devcd$i\n'
+                '  echo "run $i: exit $?" >&2\n'
+                '  echo "left $i: $(ls -A "$store" | grep "^\\.#")" >&2\n'
+                '  for c in "$store"/*.core.gz; do [ -e "$c" ] && '
+                '{ gzip -t "$c" 2>/dev/null || echo "BROKEN $c" >&2; }; done\n'
+                'done\n'
+                'rm -f "$store/filler"\n'
+                '"$RPROC_COLLECT" --config "$config" --devcd devcd999\n'
+                'echo "final: exit $?" >&2\n'
+                'echo "cores: $(ls "$store" | grep -c "\\.core\\.gz$")" >&2\n'
+                'echo "hidden: $(ls -A "$store" | grep "^\\." | '
+                'grep -v "^\\.crashes")" >&2\n'
+                % (w.store, w.config, " ".join(str(k) for k in steps)))
+    log = run_script(w, in_private_tmpfs(w, "4m"), script)
+    spooled = 0
+    for i in range(1, len(steps) + 1):
+        m = re.search(r"^run %d: exit (\d+)$" % i, log, re.M)
+        check(m and m.group(1) in ("0", "1"), "run %d: bad exit" % i)
+        check(re.search(r"^left %d: $" % i, log, re.M),
+              "run %d left temporaries" % i)
+        if re.search(r"dump devcd%d spooled|^rproc-collect: m3: devcd%d/"
+                     r"data: " % (i, i), log, re.M):
+            spooled += 1
+    check("BROKEN" not in log, "a stored core is broken")
+    check("final: exit 0" in log, "the run with room failed")
+    check(re.search(r"^hidden: $", log, re.M), "spools left with room")
+    cores = int(re.search(r"^cores: (\d+)$", log, re.M).group(1))
+    check(cores == spooled + 1, "%d cores for %d spooled dumps and the "
+          "last" % (cores, spooled))
+    check(0 < spooled < len(steps), "the steps did not cover both full "
+          "and enough: %d of %d spooled" % (spooled, len(steps)))
+
+
 CASES = {name[5:].replace("_", "-"): fn for name, fn in globals().items()
          if name.startswith("case_")}
 
