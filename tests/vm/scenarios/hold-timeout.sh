@@ -3,7 +3,9 @@
 # hold timeout (full series): no collector runs, so nobody releases the
 # inline dump; the remote stays crashed-halted until coredump_timeout
 # passes, then the dump is deleted, the kernel says so and the remote
-# recovers.
+# recovers. Then, with recovery disabled, "enabled" written while a dump
+# is held leaves the dump exposed and the remote halted; the release
+# recovers it.
 
 sim_load firmware="$FIRMWARE"
 echo inline >"$R"/coredump
@@ -21,3 +23,17 @@ check "the dump was deleted" no_devcd
 check "the kernel log names the timeout" \
 	sh -c 'dmesg | grep -q "coredump of rproc-sim.0 not released within 3 s, deleted"'
 check "the new boot writes its trace" wait_for 5 trace_has "rproc_sim: boot 2"
+
+echo 30 >"$R"/coredump_timeout
+echo disabled >"$R"/recovery
+plant_recorded "$RECORDED"
+echo 2 >"$D"/crash
+check "crashed-halted again, recovery disabled" wait_state crashed-halted 5
+check "its dump is exposed" wait_for 5 has_devcd
+echo enabled >"$R"/recovery
+sleep 1
+check "enabling recovery leaves the held dump exposed" has_devcd
+check "and the remote halted" state_is crashed-halted
+release_all
+check "the release recovers it" wait_state running 10
+check "the third boot writes its trace" wait_for 5 trace_has "rproc_sim: boot 3"
