@@ -54,9 +54,10 @@ struct collection {
 	char boot_id[40];
 	struct utsname uts;
 	struct timespec start;
-	uint64_t declared; /* size the dump's headers give, 0 if unknown */
-	uint64_t read;	   /* bytes read from the kernel */
-	unsigned readers;  /* threads that read it, if more than one */
+	uint64_t declared;   /* size the dump's headers give, 0 if unknown */
+	uint64_t read;	     /* bytes read from the kernel */
+	unsigned readers;    /* threads that read it, if more than one */
+	bool kept_for_retry; /* its spool waits for room, or resources */
 };
 
 static void read_boot_id(char *out, size_t size)
@@ -144,7 +145,9 @@ static void take_crash_time(struct collection *c, const uint8_t *buf,
 	/* The first chunk holds the headers and notes; the rest is clipped. */
 	if (rpd_devcd_open_mem(buf, len, c->src.devcd, &dump) < 0)
 		return;
-	if (parse_int64(rpd_devcd_info(dump, "crash_time"), &t) && t > 0)
+	/* Up to 9999-12-31: a stored name has four digits of year. */
+	if (parse_int64(rpd_devcd_info(dump, "crash_time"), &t) && t > 0 &&
+	    t <= 253402300799 && (time_t)t == t)
 		c->crash_time = (time_t)t;
 	rpd_devcd_free(dump);
 }
@@ -522,8 +525,10 @@ static int collect_remoteproc(struct collection *c)
 		log_warning("%s", rpd_error());
 	if (recovery_apply(&c->store, c->cfg, &c->src, c->crash_time) < 0)
 		log_warning("%s: recovery: %s", who(c), rpd_error());
-	if (r == SPOOLED)
+	if (r == SPOOLED) {
 		r = store_spool(c->cfg, &c->store, &c->spool);
+		c->kept_for_retry = r < 0 && worth_retrying(r);
+	}
 	return r;
 }
 
@@ -550,8 +555,9 @@ int collect_devcd(const struct collect_config *cfg, const char *devcd)
 		r = collect_remoteproc(&c);
 		spool_close(&c.spool);
 		/* Last: the fresh dump had a deadline, leftovers do not. When
-		 * it found no room, neither would they. */
-		if (c.store.dir_fd >= 0 && !worth_retrying(r))
+		 * it could not be stored for want of room or resources,
+		 * neither could they. */
+		if (c.store.dir_fd >= 0 && !c.kept_for_retry)
 			collect_leftovers(cfg);
 	}
 	store_close(&c.store);

@@ -24,9 +24,10 @@ struct copy_state {
 	uint64_t next; /* the next stripe's offset */
 	uint64_t cut;  /* the source ends or failed here (starts at to) */
 	int source_err;
-	int dst_err;	  /* first write error: everyone stops */
-	unsigned readers; /* threads that opened the source */
-	int open_err;	  /* why a thread could not */
+	int dst_err;	     /* first write error: everyone stops */
+	uint64_t dst_err_at; /* the lowest offset a write failed at */
+	unsigned readers;    /* threads that opened the source */
+	int open_err;	     /* why a thread could not */
 };
 
 /* Under the lock: where the next stripe starts, or false when done. */
@@ -56,11 +57,13 @@ static void source_stopped(struct copy_state *st, uint64_t off, int err)
 	pthread_mutex_unlock(&st->lock);
 }
 
-static void dst_failed(struct copy_state *st, int err)
+static void dst_failed(struct copy_state *st, int err, uint64_t off)
 {
 	pthread_mutex_lock(&st->lock);
-	if (!st->dst_err)
+	if (!st->dst_err || off < st->dst_err_at) {
 		st->dst_err = err;
+		st->dst_err_at = off;
+	}
 	pthread_mutex_unlock(&st->lock);
 }
 
@@ -123,7 +126,7 @@ static void *copy_thread(void *arg)
 		int r = got ? pwrite_full(st->pc->dst_fd, buf, got, off) : 0;
 
 		if (r < 0)
-			dst_failed(st, r);
+			dst_failed(st, r, off);
 		if (r < 0 || got < len)
 			break;
 	}
@@ -172,10 +175,11 @@ int parallel_copy(struct parallel_copy *pc)
 	if (!st.readers)
 		return rpd_fail(-st.open_err, "cannot open the source: %s",
 				strerror(st.open_err));
-	if (st.dst_err)
+	/* A write that failed past where the source ended does not count. */
+	if (st.dst_err && st.dst_err_at < st.cut)
 		return rpd_fail(st.dst_err, "%s", strerror(-st.dst_err));
 	/* Threads past the cut may have written beyond it. */
-	if (st.cut < pc->to && ftruncate(pc->dst_fd, (off_t)st.cut) < 0)
+	if (ftruncate(pc->dst_fd, (off_t)st.cut) < 0)
 		return rpd_fail(-errno, "%m");
 	pc->end = st.cut;
 	pc->source_err = st.source_err;

@@ -135,8 +135,9 @@ void store_base_name(const char *remote, const char *firmware, time_t t,
 
 	store_sanitize(remote, r, sizeof(r));
 	store_sanitize(firmware, f, sizeof(f));
-	gmtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	if (!gmtime_r(&t, &tm) ||
+	    !strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm))
+		snprintf(stamp, sizeof(stamp), "00000000T000000Z");
 	boot_prefix(boot_id, boot);
 	snprintf(out, size, "%s.%s.%s.%s", r, f, stamp, boot);
 }
@@ -247,8 +248,10 @@ int store_commit(struct store *s, struct atomic_file *f, const char *base,
 			continue;
 		if (r < 0)
 			return rpd_fail_prefix(r, "%s", s->path);
-		*final_name = strdup(name);
-		return *final_name ? 0 : rpd_fail(-ENOMEM, "out of memory");
+		/* Committed: nothing may fail from here on. */
+		*final_name = f->name;
+		f->name = NULL;
+		return 0;
 	}
 	return rpd_fail(-EEXIST, "%s/%s%s: %u dumps of that name exist",
 			s->path, base, suffix, MAX_SEQ);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "log.h"
 #include "util.h"
 
 #define TMP_ATTEMPTS 16
@@ -117,8 +118,11 @@ int atomic_file_commit(struct atomic_file *f, bool replace)
 	}
 	free(f->tmp_name);
 	f->tmp_name = NULL;
+	/* In place now: failing here must not make a caller write it again. */
 	if (fsync(f->dir_fd) < 0)
-		return rpd_fail(-errno, "%s: fsync of directory: %m", f->name);
+		log_warning(
+			"%s: fsync of directory: %m (the new file may not survive a power loss)",
+			f->name);
 	return 0;
 }
 

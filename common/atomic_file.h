@@ -26,7 +26,8 @@ int atomic_file_open(const char *path, mode_t mode, struct atomic_file *f);
 /* Same, within an already open directory. */
 int atomic_file_openat(int dir_fd, const char *name, mode_t mode,
 		       struct atomic_file *f);
-/* fsync, rename into place (replace: allow an existing target), fsync dir. */
+/* fsync, rename into place (replace: allow an existing target), fsync dir.
+ * Fails only before the rename: a failed fsync of the directory is logged. */
 int atomic_file_commit(struct atomic_file *f, bool replace);
 /* Removes the temporary file and releases everything; safe after commit. */
 void atomic_file_release(struct atomic_file *f);

@@ -653,6 +653,18 @@ def case_crash_time(w):
           any(".%s" % t in newer[0] for t in (before, after)),
           "a mainline dump is not named by the collection time: %s" % newer)
 
+    # A crash time no calendar of four-digit years holds: not used.
+    with open(patched, "wb") as f:
+        f.write(patched_layout(mainline, {"crash_time": 10 ** 17}))
+    w.add_devcd(3, w.rproc_dir(0), patched)
+    before = time.strftime("%Y%m%dT%H%M", time.gmtime())
+    w.collect("devcd3")
+    after = time.strftime("%Y%m%dT%H%M", time.gmtime())
+    newest = [c for c in w.cores() if c not in cores + newer]
+    check(len(newest) == 1 and
+          any(".%s" % t in newest[0] for t in (before, after)),
+          "an absurd crash time was used: %s" % newest)
+
 
 def case_no_room_to_convert(w):
     """Room for the dump as read but not for its core: the dump is still
