@@ -83,6 +83,20 @@ plant_recorded() {
 			seek=$((0x20000000 / 4096)) conv=notrunc 2>/dev/null
 }
 
+# run_recorded N: remotes 0 to N-1 run FIRMWARE with inline dumps, the
+# recorded crash planted in each, ready for a crash to be injected.
+run_recorded() {
+	i=0
+	while [ $i -lt "$1" ]; do
+		remote $i
+		echo inline >"$R"/coredump
+		echo start >"$R"/state
+		check "remote $i runs the firmware" wait_state running 5
+		plant_recorded "$RECORDED"
+		i=$((i + 1))
+	done
+}
+
 ram_image() { # the remote's 64 KiB RAM, to stdout
 	dd if="$D/memory" bs=4096 skip=$((0x20000000 / 4096)) count=16 2>/dev/null
 }

@@ -7,13 +7,7 @@
 
 check "systemd-udevd runs" udevd_start
 sim_load instances=2 firmware="$FIRMWARE"
-for i in 0 1; do
-	remote $i
-	echo inline >"$R"/coredump
-	echo start >"$R"/state
-	check "remote $i runs the firmware" wait_state running 5
-	plant_recorded "$RECORDED"
-done
+run_recorded 2
 echo 2 >/sys/kernel/debug/remoteproc/remoteproc0/crash
 echo 2 >/sys/kernel/debug/remoteproc/remoteproc1/crash
 check "two cores stored" wait_for 60 stored_count_is 2
