@@ -102,31 +102,6 @@ static uint64_t declared_size(const uint8_t *buf, size_t len)
 	return end;
 }
 
-/*
- * Fills buf from fd at offset off until it is full or the dump ends.
- * Returns the bytes read; *err is 0 or the errno that stopped it (the
- * kernel deleting the dump under us gives ENODEV).
- */
-static size_t read_chunk(int fd, uint8_t *buf, size_t cap, uint64_t off,
-			 int *err)
-{
-	size_t n = 0;
-
-	*err = 0;
-	while (n < cap) {
-		ssize_t got = pread(fd, buf + n, cap - n, (off_t)(off + n));
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			*err = errno;
-		if (got <= 0)
-			break;
-		n += (size_t)got;
-	}
-	return n;
-}
-
 static const char *who(const struct collection *c)
 {
 	return c->src.name;
@@ -294,7 +269,7 @@ static int spool_dump(struct collection *c, int fd, uint8_t *buf)
 	size_t n;
 	int err, r;
 
-	n = read_chunk(fd, buf, READ_CHUNK, 0, &err);
+	n = pread_some(fd, buf, READ_CHUNK, 0, &err);
 	if (!n)
 		return rpd_fail(err ? -err : -ENODATA, "%s: dump %s: %s",
 				who(c), c->src.devcd,
@@ -337,7 +312,7 @@ static int spool_dump(struct collection *c, int fd, uint8_t *buf)
 			if (r <= 0)
 				break;
 		}
-		n = read_chunk(fd, buf, READ_CHUNK, c->read, &err);
+		n = pread_some(fd, buf, READ_CHUNK, c->read, &err);
 		if (!n)
 			log_short_read(c, err);
 	}

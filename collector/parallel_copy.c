@@ -71,36 +71,12 @@ static void dst_failed(struct copy_state *st, int err, uint64_t off)
 static size_t read_stripe(struct copy_state *st, int fd, uint8_t *buf,
 			  uint64_t off, size_t len)
 {
-	size_t got = 0;
+	int err;
+	size_t got = pread_some(fd, buf, len, off, &err);
 
-	while (got < len) {
-		ssize_t n = pread(fd, buf + got, len - got, (off_t)(off + got));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			source_stopped(st, off + got, n < 0 ? errno : 0);
-			break;
-		}
-		got += (size_t)n;
-	}
+	if (got < len)
+		source_stopped(st, off + got, err);
 	return got;
-}
-
-static int pwrite_full(int fd, const uint8_t *buf, size_t len, uint64_t off)
-{
-	while (len) {
-		ssize_t n = pwrite(fd, buf, len, (off_t)off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		off += (uint64_t)n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 static void *copy_thread(void *arg)

@@ -83,25 +83,33 @@ bool parse_int64(const char *s, int64_t *out)
 	return true;
 }
 
-int pread_full(int fd, void *buf, size_t len, uint64_t off)
+size_t pread_some(int fd, void *buf, size_t len, uint64_t off, int *err)
 {
 	uint8_t *p = buf;
+	size_t got = 0;
 
-	while (len) {
-		ssize_t n = pread(fd, p, len, (off_t)off);
+	*err = 0;
+	while (got < len) {
+		ssize_t n = pread(fd, p + got, len - got, (off_t)(off + got));
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return -ENODATA;
-		p += n;
-		off += (uint64_t)n;
-		len -= (size_t)n;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			*err = errno;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
 	}
-	return 0;
+	return got;
+}
+
+int pread_full(int fd, void *buf, size_t len, uint64_t off)
+{
+	int err;
+
+	if (pread_some(fd, buf, len, off, &err) == len)
+		return 0;
+	return err ? -err : -ENODATA;
 }
 
 int write_full(int fd, const void *buf, size_t len)
@@ -119,6 +127,27 @@ int write_full(int fd, const void *buf, size_t len)
 		if (n == 0)
 			return -EIO; /* no progress: never loop forever */
 		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int pwrite_full(int fd, const void *buf, size_t len, uint64_t off)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = pwrite(fd, p, len, (off_t)off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -EIO; /* no progress: never loop forever */
+		p += n;
+		off += (uint64_t)n;
 		len -= (size_t)n;
 	}
 	return 0;

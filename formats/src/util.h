@@ -97,10 +97,15 @@ bool parse_int64(const char *s, int64_t *out);
 
 /* ---- I/O ---- */
 
+/* pread()s until len bytes are in, the file ends or a read fails: the bytes
+ * read, and in *err the errno that stopped it early (0 at the end). */
+size_t pread_some(int fd, void *buf, size_t len, uint64_t off, int *err);
 /* pread()s exactly len bytes; -ENODATA if the file ends first. */
 int pread_full(int fd, void *buf, size_t len, uint64_t off);
 /* write()s all of len, retrying on EINTR and short writes. */
 int write_full(int fd, const void *buf, size_t len);
+/* The same with pwrite() at off. */
+int pwrite_full(int fd, const void *buf, size_t len, uint64_t off);
 
 /* ---- scope-bound cleanup (as in systemd) ---- */
 

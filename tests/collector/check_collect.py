@@ -742,6 +742,13 @@ def case_rejected(w):
     check(not w.hidden(), "spool files left: %s" % w.hidden())
 
 
+def was_spooled(log, n):
+    """Whether m3's devcdN got into a spool: released, or spooled but the
+    release itself failed."""
+    return bool(re.search(r"dump devcd%d spooled|^rproc-collect: m3: "
+                          r"devcd%d/data: " % (n, n), log, re.M))
+
+
 def case_fd_exhaustion(w):
     """Collections under every limit of open files from 4 to 20: whatever
     fails, no dump that was read is lost or stored twice, no temporary is
@@ -757,10 +764,7 @@ def case_fd_exhaustion(w):
         sys.stderr.write(log)
         check(proc.returncode in (0, 1), "--nofile=%d: exit %d" %
               (n, proc.returncode))
-        # Spooled: released, or spooled but the release itself failed.
-        if re.search(r"dump devcd%d spooled|^rproc-collect: m3: devcd%d/"
-                     r"data: " % (n, n), log, re.M):
-            spooled += 1
+        spooled += was_spooled(log, n)
         stray = [f for f in (os.listdir(w.store) if os.path.isdir(w.store)
                              else []) if f.startswith(".#")]
         check(not stray, "--nofile=%d left temporaries: %s" % (n, stray))
@@ -818,9 +822,7 @@ def case_space_exhaustion(w):
         check(m and m.group(1) in ("0", "1"), "run %d: bad exit" % i)
         check(re.search(r"^left %d: $" % i, log, re.M),
               "run %d left temporaries" % i)
-        if re.search(r"dump devcd%d spooled|^rproc-collect: m3: devcd%d/"
-                     r"data: " % (i, i), log, re.M):
-            spooled += 1
+        spooled += was_spooled(log, i)
     check("BROKEN" not in log, "a stored core is broken")
     check("final: exit 0" in log, "the run with room failed")
     check(re.search(r"^hidden: $", log, re.M), "spools left with room")
