@@ -145,13 +145,6 @@ static int16_t crash_signal(const struct rpd_crash *crash)
 
 /* ---- notes ---- */
 
-static const char *base_name(const char *path)
-{
-	const char *slash = path ? strrchr(path, '/') : NULL;
-
-	return slash ? slash + 1 : path;
-}
-
 static int add_register_notes(struct rpd_core_writer *w,
 			      const struct conversion *c)
 {
@@ -215,22 +208,16 @@ static int add_info_note(struct rpd_core_writer *w, const struct conversion *c)
 	const struct rpd_convert_info *info = c->info;
 	struct info_note in = { 0 };
 	const char *v;
-	const uint8_t *id;
-	size_t idlen;
-	char hex[2 * 64 + 1];
 	int r;
 
 	if ((v = info_value(c, info->rproc_name, "name")))
 		info_add(&in, "name", "%s", v);
 	if ((v = info_value(c, info->firmware_name, "firmware")))
 		info_add(&in, "firmware", "%s", v);
-	if (c->fw && rpd_firmware_build_id(c->fw, &id, &idlen) == 0 &&
-	    idlen <= 64) {
-		rpd_hex(id, idlen, hex);
-		info_add(&in, "build_id", "%s", hex);
-	} else if ((v = rpd_devcd_info(c->dump, "build_id"))) {
+	if (c->fw && (v = rpd_firmware_build_id_hex(c->fw)))
 		info_add(&in, "build_id", "%s", v);
-	}
+	else if ((v = rpd_devcd_info(c->dump, "build_id")))
+		info_add(&in, "build_id", "%s", v);
 	if ((v = info_value(c, info->crash_type, "crash_type")))
 		info_add(&in, "crash_type", "%s", v);
 	if (info->crash_time)

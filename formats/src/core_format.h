@@ -80,6 +80,11 @@ int rpd_note_next(const uint8_t *seg, uint64_t size, uint64_t align,
 int rpd_note_check(const struct rpd_note *note, uint16_t machine,
 		   size_t nsegments);
 
+/* Reads back what rpd_note_arm_prstatus() wrote: the registers, the
+ * thread id and the signal of an RPD_ARM_PRSTATUS_SIZE descriptor. */
+void rpd_note_arm_prstatus_read(const uint8_t in[RPD_ARM_PRSTATUS_SIZE],
+				struct rpd_context *ctx);
+
 /* The value of key in an RPD_NT_INFO descriptor already checked by
  * rpd_note_check(), or NULL. */
 const char *rpd_note_info_lookup(const struct rpd_note *note, const char *key);
@@ -121,22 +126,6 @@ void rpd_trace_entry_decode(const uint8_t in[RPD_TRACE_ENTRY_SIZE],
  *  36  u32 reserved        0
  */
 #define RPD_SEGMAP_ENTRY_SIZE 40
-#define RPD_SEGMAP_NO_LOAD UINT32_MAX
-
-#define RPD_SEGMAP_FROM_FIRMWARE (1u << 0) /* mirrors a firmware PT_LOAD */
-#define RPD_SEGMAP_PARTIAL (1u << 1)	   /* fewer bytes than p_memsz */
-#define RPD_SEGMAP_NOT_DUMPED (1u << 2)	   /* no byte was dumped */
-#define RPD_SEGMAP_UNDESCRIBED (1u << 3)   /* dumped, in no firmware PT_LOAD */
-
-struct rpd_segmap_entry {
-	uint32_t load_index;
-	int32_t firmware_index;
-	uint64_t vaddr;
-	uint64_t source_da;
-	uint64_t size;
-	uint32_t flags;
-};
-
 void rpd_segmap_entry_encode(uint8_t out[RPD_SEGMAP_ENTRY_SIZE],
 			     const struct rpd_segmap_entry *e);
 void rpd_segmap_entry_decode(const uint8_t in[RPD_SEGMAP_ENTRY_SIZE],

@@ -22,6 +22,7 @@
 
 #include "core_format.h"
 #include "elf_header.h"
+#include "firmware_match.h"
 #include "util.h"
 
 struct rpd_core {
@@ -436,7 +437,7 @@ static int map_file(struct rpd_core *core)
 	void *p;
 
 	if (fstat(core->fd, &st) < 0)
-		return rpd_fail(-errno, "%s: %s", core->name, strerror(errno));
+		return rpd_fail(-errno, "%s: %m", core->name);
 	if (!S_ISREG(st.st_mode))
 		return rpd_fail(-EINVAL, "%s: not a regular file", core->name);
 	if (st.st_size == 0)
@@ -445,8 +446,7 @@ static int map_file(struct rpd_core *core)
 		return rpd_fail(-EFBIG, "%s: too large to map", core->name);
 	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, core->fd, 0);
 	if (p == MAP_FAILED)
-		return rpd_fail(-errno, "%s: mmap: %s", core->name,
-				strerror(errno));
+		return rpd_fail(-errno, "%s: mmap: %m", core->name);
 	core->mapping = p;
 	core->mapping_len = (size_t)st.st_size;
 	core->data = p;
@@ -476,7 +476,7 @@ int rpd_core_open(const char *path, struct rpd_core **out)
 		return r;
 	core->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (core->fd < 0)
-		return rpd_fail(-errno, "%s: %s", path, strerror(errno));
+		return rpd_fail(-errno, "%s: %m", path);
 	r = rpd_gz_detect(core->fd) ? open_gz(core) : map_file(core);
 	if (r < 0)
 		return r;
@@ -536,6 +536,28 @@ const char *rpd_core_info(const struct rpd_core *core, const char *key)
 	return info ? rpd_note_info_lookup(info, key) : NULL;
 }
 
+int rpd_core_info_at(const struct rpd_core *core, size_t i, const char **key,
+		     size_t *keylen, const char **value)
+{
+	const struct rpd_note *info;
+	const char *s, *end;
+
+	info = rpd_core_find_note(core, RPD_NOTE_OWNER, RPD_NT_INFO, 0);
+	/* validate() made every string NUL-terminated, with a key and '='. */
+	for (s = info ? info->desc : "", end = s + (info ? info->descsz : 0);
+	     s < end; s += strlen(s) + 1) {
+		const char *eq = strchr(s, '=');
+
+		if (i--)
+			continue;
+		*key = s;
+		*keylen = (size_t)(eq - s);
+		*value = eq + 1;
+		return 0;
+	}
+	return rpd_fail(-ENOENT, "%s: no info entry %zu", core->name, i);
+}
+
 uint64_t rpd_core_size(const struct rpd_core *core)
 {
 	return core->size;
@@ -588,5 +610,97 @@ int rpd_core_read(const struct rpd_core *core, uint64_t vaddr, void *buf,
 			"%s: no data at 0x%llx (reading 0x%zx bytes at 0x%llx)",
 			core->name, (unsigned long long)missing, len,
 			(unsigned long long)vaddr);
+	return r;
+}
+
+/* ---- register contexts and the segment map ---- */
+
+size_t rpd_core_ncontexts(const struct rpd_core *core)
+{
+	size_t n = 0;
+
+	while (rpd_core_find_note(core, RPD_CORE_NOTE_OWNER, NT_PRSTATUS, n))
+		n++;
+	return n;
+}
+
+int rpd_core_context(const struct rpd_core *core, size_t i,
+		     struct rpd_context *ctx)
+{
+	const struct rpd_note *note =
+		rpd_core_find_note(core, RPD_CORE_NOTE_OWNER, NT_PRSTATUS, i);
+
+	if (!note)
+		return rpd_fail(-ENOENT, "%s: no register context %zu",
+				core->name, i);
+	if (core->ident.machine != EM_ARM)
+		return rpd_fail(
+			-EPROTONOSUPPORT,
+			"%s: register contexts of ELF machine %u are not supported",
+			core->name, core->ident.machine);
+	/* validate() checked the ARM size. */
+	rpd_note_arm_prstatus_read(note->desc, ctx);
+	return 0;
+}
+
+static const struct rpd_note *segmap_note(const struct rpd_core *core)
+{
+	return rpd_core_find_note(core, RPD_NOTE_OWNER, RPD_NT_SEGMAP, 0);
+}
+
+size_t rpd_core_nsegmap(const struct rpd_core *core)
+{
+	const struct rpd_note *note = segmap_note(core);
+
+	return note ? note->descsz / RPD_SEGMAP_ENTRY_SIZE : 0;
+}
+
+int rpd_core_segmap(const struct rpd_core *core, size_t i,
+		    struct rpd_segmap_entry *entry)
+{
+	if (i >= rpd_core_nsegmap(core))
+		return rpd_fail(-ENOENT, "%s: no segment map entry %zu",
+				core->name, i);
+	/* validate() checked the size and every load_index. */
+	rpd_segmap_entry_decode((const uint8_t *)segmap_note(core)->desc +
+					i * RPD_SEGMAP_ENTRY_SIZE,
+				entry);
+	return 0;
+}
+
+/* ---- the firmware's read-only sections ---- */
+
+static size_t core_nsegments(const void *obj)
+{
+	return rpd_core_nsegments(obj);
+}
+
+static const struct rpd_segment *core_segment(const void *obj, size_t i)
+{
+	return rpd_core_segment(obj, i);
+}
+
+static int core_read(const void *obj, uint64_t addr, void *buf, size_t len)
+{
+	return rpd_core_read(obj, addr, buf, len);
+}
+
+int rpd_core_compare_firmware(const struct rpd_core *core,
+			      const struct rpd_firmware *fw,
+			      struct rpd_readonly_check *checks, size_t max,
+			      rpd_difference_fn *on_difference, void *ctx)
+{
+	const struct rpd_dumped_memory mem = {
+		.nsegments = core_nsegments,
+		.segment = core_segment,
+		.read = core_read,
+		.obj = core,
+	};
+	int r;
+
+	r = rpd_compare_readonly(fw, &mem, true, checks, max, on_difference,
+				 ctx);
+	if (r < 0)
+		return rpd_fail_prefix(r, "%s", core->name);
 	return r;
 }

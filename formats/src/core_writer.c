@@ -329,8 +329,7 @@ static int emit(struct rpd_core_writer *w, const void *buf, size_t len)
 	r = w->out.write(w->out.ctx, buf, len);
 	if (r < 0) {
 		w->state = WRITER_FAILED;
-		return rpd_fail(r, "core writer: writing output: %s",
-				strerror(-r));
+		return rpd_fail(r, "core writer: writing output: %m");
 	}
 	return 0;
 }

@@ -600,13 +600,18 @@ static ssize_t read_segment(const void *ctx, const struct rpd_range *range,
 			dump->name, (unsigned long long)da);
 	len = (size_t)MIN((uint64_t)len, s->seg.filesz - skip);
 	r = read_at(dump, buf, len, s->seg.offset + skip);
+	if (r == -ENODATA)
+		return rpd_fail(
+			r,
+			"%s: cannot read device address 0x%llx at file offset 0x%llx: the file shrank",
+			dump->name, (unsigned long long)da,
+			(unsigned long long)(s->seg.offset + skip));
 	if (r < 0)
 		return rpd_fail(
 			r,
-			"%s: cannot read device address 0x%llx at file offset 0x%llx: %s",
+			"%s: cannot read device address 0x%llx at file offset 0x%llx: %m",
 			dump->name, (unsigned long long)da,
-			(unsigned long long)(s->seg.offset + skip),
-			r == -ENODATA ? "the file shrank" : strerror(-r));
+			(unsigned long long)(s->seg.offset + skip));
 	return (ssize_t)len;
 }
 
@@ -654,4 +659,49 @@ const char *rpd_devcd_info(const struct rpd_devcd *dump, const char *key)
 
 	/* take_info_note() made every string NUL-terminated. */
 	return dump->info ? rpd_note_info_lookup(&info, key) : NULL;
+}
+
+/**
+ * rpd_devcd_declared_size() - how long a dump says it is
+ * @head: the dump's first bytes
+ * @len: how many
+ * @size: where its last segment or note ends
+ *
+ * A collector reads a dump while the kernel may delete it; knowing the
+ * size from the first read lets it choose where to put the dump and tell
+ * a dump cut short from a complete one. Only the ELF and program headers
+ * are decoded, and only as far as the size needs.
+ *
+ * Return: 0, or -EINVAL if @head does not hold the headers.
+ */
+int rpd_devcd_declared_size(const void *head, size_t len, uint64_t *size)
+{
+	const uint8_t *buf = head;
+	struct elf_ehdr eh;
+	uint64_t end = 0;
+
+	if (len < EI_NIDENT || memcmp(buf, ELFMAG, SELFMAG) ||
+	    buf[EI_DATA] != ELFDATA2LSB ||
+	    (buf[EI_CLASS] != ELFCLASS32 && buf[EI_CLASS] != ELFCLASS64) ||
+	    len < elf_ehdr_size(buf[EI_CLASS]))
+		return rpd_fail(-EINVAL,
+				"not the start of a little-endian ELF");
+	elf_decode_ehdr(buf, &eh);
+	if (eh.phentsize != elf_phdr_size(eh.elf_class) ||
+	    !range_within(eh.phoff, (uint64_t)eh.phentsize * eh.phnum, len))
+		return rpd_fail(
+			-EINVAL,
+			"program headers not within the first %zu bytes", len);
+	for (size_t i = 0; i < eh.phnum; i++) {
+		Elf64_Phdr ph;
+
+		elf_decode_phdr(buf + eh.phoff + i * eh.phentsize, eh.elf_class,
+				&ph);
+		if (ph.p_filesz > UINT64_MAX - ph.p_offset)
+			return rpd_fail(-EINVAL,
+					"program header %zu wraps around", i);
+		end = MAX(end, ph.p_offset + ph.p_filesz);
+	}
+	*size = end;
+	return 0;
 }

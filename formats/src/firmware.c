@@ -17,6 +17,7 @@
 #include <gelf.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <strings.h>
 
 #include "address_index.h"
 #include "elf_header.h"
@@ -26,13 +27,6 @@
 #include "util.h"
 
 #define RESOURCE_TABLE_SECTION ".resource_table"
-
-struct fw_symbol {
-	const char *name; /* in the ELF string table */
-	uint64_t value;
-	uint64_t size;
-	bool global;
-};
 
 struct rpd_firmware {
 	char *path; /* as given: names the file in messages */
@@ -48,9 +42,15 @@ struct rpd_firmware {
 
 	const uint8_t *build_id; /* in libelf's copy of the note */
 	size_t build_id_len;
+	char build_id_hex[2 * RPD_BUILD_ID_MAX + 1]; /* "" if none */
 
-	struct fw_symbol *symbols; /* sorted by name, globals first */
+	/* One table of symbols, names and files in libelf's string table,
+	 * and two orders of it. */
+	struct rpd_symbol *symbols;
 	size_t nsymbols;
+	const struct rpd_symbol **by_name; /* globals first within a name */
+	const struct rpd_symbol **by_addr; /* without absolute symbols */
+	size_t nby_addr;
 
 	struct rpd_section *readonly; /* in section header order */
 	size_t nreadonly;
@@ -296,7 +296,7 @@ static int load_resource_table(struct rpd_firmware *fw, size_t index,
 	return rpd_rsc_table_parse(bytes, shdr->sh_size, name, &fw->rsc);
 }
 
-/* Symbols the lookup can name: defined data, code and untyped labels (the
+/* Symbols the lookups can name: defined data, code and untyped labels (the
  * linker script's symbols), without ARM mapping symbols ($a, $t, $d). */
 static bool symbol_useful(const GElf_Sym *sym, const char *name)
 {
@@ -307,9 +307,10 @@ static bool symbol_useful(const GElf_Sym *sym, const char *name)
 	return type == STT_OBJECT || type == STT_FUNC || type == STT_NOTYPE;
 }
 
-static int cmp_symbol(const void *a, const void *b)
+static int cmp_by_name(const void *a, const void *b)
 {
-	const struct fw_symbol *x = a, *y = b;
+	const struct rpd_symbol *x = *(const struct rpd_symbol *const *)a;
+	const struct rpd_symbol *y = *(const struct rpd_symbol *const *)b;
 	int c = strcmp(x->name, y->name);
 
 	if (c)
@@ -319,9 +320,57 @@ static int cmp_symbol(const void *a, const void *b)
 	return x->value < y->value ? -1 : x->value > y->value;
 }
 
+static int cmp_by_addr(const void *a, const void *b)
+{
+	const struct rpd_symbol *x = *(const struct rpd_symbol *const *)a;
+	const struct rpd_symbol *y = *(const struct rpd_symbol *const *)b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	/* At one address, a sized function or object before a label. */
+	return (x->size == 0) - (y->size == 0);
+}
+
+/* The address a symbol names: a Thumb function's value has bit 0 set (ELF
+ * for the Arm Architecture, 5.5.3), its first instruction does not. */
+static uint64_t symbol_addr(const struct rpd_firmware *fw, const GElf_Sym *sym)
+{
+	if (fw->ident.machine == EM_ARM &&
+	    GELF_ST_TYPE(sym->st_info) == STT_FUNC)
+		return sym->st_value & ~(uint64_t)1;
+	return sym->st_value;
+}
+
+/* Both orders of the table; absolute symbols (linker script constants)
+ * name no memory and are left out of the one by address. */
+static int sort_symbols(struct rpd_firmware *fw, const bool *absolute)
+{
+	size_t n = fw->nsymbols ? fw->nsymbols : 1;
+
+	fw->by_name = calloc(n, sizeof(*fw->by_name));
+	fw->by_addr = calloc(n, sizeof(*fw->by_addr));
+	if (!fw->by_name || !fw->by_addr)
+		return rpd_fail(-ENOMEM, "%s: out of memory", fw->path);
+	for (size_t i = 0; i < fw->nsymbols; i++) {
+		fw->by_name[i] = &fw->symbols[i];
+		if (!absolute[i])
+			fw->by_addr[fw->nby_addr++] = &fw->symbols[i];
+	}
+	qsort(fw->by_name, fw->nsymbols, sizeof(*fw->by_name), cmp_by_name);
+	qsort(fw->by_addr, fw->nby_addr, sizeof(*fw->by_addr), cmp_by_addr);
+	return 0;
+}
+
+/*
+ * Reads the symbol table once. A local symbol belongs to the source file
+ * of the STT_FILE symbol before it: the table orders each file's locals
+ * after it, which is how a static of a given file is found without DWARF.
+ */
 static int load_symbols(struct rpd_firmware *fw, size_t index, Elf_Scn *scn,
 			const GElf_Shdr *shdr)
 {
+	_cleanup_free_ bool *absolute = NULL;
+	const char *file = NULL;
 	const uint8_t *bytes;
 	Elf_Data *data;
 	size_t n;
@@ -335,27 +384,37 @@ static int load_symbols(struct rpd_firmware *fw, size_t index, Elf_Scn *scn,
 		return elf_fail(fw, "cannot read the symbol table");
 	n = shdr->sh_size / gelf_fsize(fw->elf, ELF_T_SYM, 1, EV_CURRENT);
 	fw->symbols = calloc(n ? n : 1, sizeof(*fw->symbols));
-	if (!fw->symbols)
+	absolute = calloc(n ? n : 1, sizeof(*absolute));
+	if (!fw->symbols || !absolute)
 		return rpd_fail(-ENOMEM, "%s: out of memory", fw->path);
 
 	for (size_t i = 0; i < n; i++) {
 		GElf_Sym sym;
 		const char *name;
+		bool global;
 
 		if (!gelf_getsym(data, (int)i, &sym))
 			break;
 		name = elf_strptr(fw->elf, shdr->sh_link, sym.st_name);
+		if (GELF_ST_TYPE(sym.st_info) == STT_FILE) {
+			file = name;
+			continue;
+		}
 		if (!symbol_useful(&sym, name))
 			continue;
-		fw->symbols[fw->nsymbols++] = (struct fw_symbol){
+		global = GELF_ST_BIND(sym.st_info) != STB_LOCAL;
+		absolute[fw->nsymbols] = sym.st_shndx == SHN_ABS;
+		fw->symbols[fw->nsymbols++] = (struct rpd_symbol){
 			.name = name,
 			.value = sym.st_value,
+			.addr = symbol_addr(fw, &sym),
 			.size = sym.st_size,
-			.global = GELF_ST_BIND(sym.st_info) != STB_LOCAL,
+			.type = GELF_ST_TYPE(sym.st_info),
+			.global = global,
+			.file = global ? NULL : file,
 		};
 	}
-	qsort(fw->symbols, fw->nsymbols, sizeof(*fw->symbols), cmp_symbol);
-	return 0;
+	return sort_symbols(fw, absolute);
 }
 
 /* The build-id note in a block of notes, if there is one. */
@@ -371,6 +430,9 @@ static void find_build_id_note(struct rpd_firmware *fw, Elf_Data *data)
 		    !memcmp(owner, "GNU", 4) && nhdr.n_descsz) {
 			fw->build_id = (const uint8_t *)data->d_buf + desc_off;
 			fw->build_id_len = nhdr.n_descsz;
+			if (fw->build_id_len <= RPD_BUILD_ID_MAX)
+				hex_encode(fw->build_id, fw->build_id_len,
+					   fw->build_id_hex);
 			return;
 		}
 		off = next;
@@ -601,6 +663,8 @@ void rpd_firmware_free(struct rpd_firmware *fw)
 		return;
 	rpd_rsc_table_release(&fw->rsc);
 	free(fw->readonly);
+	free(fw->by_addr);
+	free(fw->by_name);
 	free(fw->symbols);
 	rpd_address_index_clear(&fw->by_vaddr);
 	free(fw->segments);
@@ -644,6 +708,24 @@ int rpd_firmware_build_id(const struct rpd_firmware *fw, const uint8_t **id,
 	return 0;
 }
 
+const char *rpd_firmware_build_id_hex(const struct rpd_firmware *fw)
+{
+	return fw->build_id_hex[0] ? fw->build_id_hex : NULL;
+}
+
+enum rpd_build_id_check
+rpd_firmware_check_build_id(const struct rpd_firmware *fw, const char *recorded)
+{
+	const char *hex = rpd_firmware_build_id_hex(fw);
+
+	if (!recorded || !*recorded)
+		return RPD_BUILD_ID_UNRECORDED;
+	if (!hex)
+		return RPD_BUILD_ID_ABSENT;
+	return strcasecmp(hex, recorded) ? RPD_BUILD_ID_MISMATCH :
+					   RPD_BUILD_ID_MATCH;
+}
+
 /**
  * rpd_firmware_symbol() - look a symbol up by name
  * @fw: the firmware
@@ -667,16 +749,90 @@ int rpd_firmware_symbol(const struct rpd_firmware *fw, const char *name,
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (strcmp(fw->symbols[mid].name, name) < 0)
+		if (strcmp(fw->by_name[mid]->name, name) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo == fw->nsymbols || strcmp(fw->symbols[lo].name, name))
+	if (lo == fw->nsymbols || strcmp(fw->by_name[lo]->name, name))
 		return rpd_fail(-ENOENT, "%s: no symbol %s", fw->path, name);
-	*addr = fw->symbols[lo].value;
-	*size = fw->symbols[lo].size;
+	*addr = fw->by_name[lo]->value;
+	*size = fw->by_name[lo]->size;
 	return 0;
+}
+
+/**
+ * rpd_firmware_symbol_at() - the symbol an address lies in
+ * @fw: the firmware
+ * @addr: a CPU address (a function's first instruction has bit 0 clear)
+ * @sym: the function or object whose [addr, addr + size) holds @addr, else
+ *	 the nearest label (a symbol of size 0) at or below it
+ *
+ * Symbols more than 1 MiB below @addr are not considered: a label that
+ * far away names nothing useful.
+ *
+ * Return: 0, or -ENOENT.
+ */
+int rpd_firmware_symbol_at(const struct rpd_firmware *fw, uint64_t addr,
+			   const struct rpd_symbol **sym)
+{
+	const struct rpd_symbol *label = NULL;
+	size_t lo = 0, hi = fw->nby_addr;
+
+	/* The last symbol at or below addr... */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (fw->by_addr[mid]->addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* ...and those below it, for a sized symbol that still covers addr
+	 * (a label inside a function must not hide the function). */
+	for (size_t i = lo; i-- > 0;) {
+		const struct rpd_symbol *s = fw->by_addr[i];
+
+		if (s->size && addr - s->addr < s->size) {
+			*sym = s;
+			return 0;
+		}
+		if (!s->size && !label)
+			label = s;
+		if (addr - s->addr > (1u << 20))
+			break;
+	}
+	if (!label)
+		return rpd_fail(-ENOENT, "%s: no symbol at 0x%llx", fw->path,
+				(unsigned long long)addr);
+	*sym = label;
+	return 0;
+}
+
+/**
+ * rpd_firmware_symbol_in_file() - a local symbol of one source file
+ * @fw: the firmware
+ * @name: the symbol, a static many files may define ("pos")
+ * @file: the end of the source file's path ("ram_console.c"), matched a
+ *	  whole component at a time
+ * @sym: the symbol
+ *
+ * Return: 0, or -ENOENT.
+ */
+int rpd_firmware_symbol_in_file(const struct rpd_firmware *fw, const char *name,
+				const char *file, const struct rpd_symbol **sym)
+{
+	for (size_t i = 0; i < fw->nsymbols; i++) {
+		const struct rpd_symbol *s = &fw->symbols[i];
+
+		if (s->file && !strcmp(s->name, name) &&
+		    path_endswith(s->file, file)) {
+			*sym = s;
+			return 0;
+		}
+	}
+	return rpd_fail(-ENOENT, "%s: no symbol %s in %s", fw->path, name,
+			file);
 }
 
 size_t rpd_firmware_ntraces(const struct rpd_firmware *fw)
@@ -688,6 +844,17 @@ const struct rpd_trace_desc *rpd_firmware_trace(const struct rpd_firmware *fw,
 						size_t i)
 {
 	return i < fw->rsc.ntraces ? &fw->rsc.traces[i] : NULL;
+}
+
+size_t rpd_firmware_nreadonly(const struct rpd_firmware *fw)
+{
+	return fw->nreadonly;
+}
+
+const struct rpd_section *rpd_firmware_readonly(const struct rpd_firmware *fw,
+						size_t i)
+{
+	return i < fw->nreadonly ? &fw->readonly[i] : NULL;
 }
 
 /**
@@ -702,17 +869,6 @@ const struct rpd_trace_desc *rpd_firmware_trace(const struct rpd_firmware *fw,
  *
  * Return: 0, or -ENOENT if the firmware has no crash record.
  */
-size_t rpd_firmware_nreadonly(const struct rpd_firmware *fw)
-{
-	return fw->nreadonly;
-}
-
-const struct rpd_section *rpd_firmware_readonly(const struct rpd_firmware *fw,
-						size_t i)
-{
-	return i < fw->nreadonly ? &fw->readonly[i] : NULL;
-}
-
 int rpd_firmware_crash_record(const struct rpd_firmware *fw, uint64_t *da,
 			      uint64_t *len)
 {

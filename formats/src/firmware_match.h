@@ -1,11 +1,32 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * firmware_match.h - is this the firmware the remote was running?
+ * firmware_match.h - is this the firmware the remote was running, and is
+ * its read-only memory still what the firmware holds?
  */
 #ifndef RPD_FIRMWARE_MATCH_H
 #define RPD_FIRMWARE_MATCH_H
 
 #include "rproc/rprocdump.h"
+
+/* The memory of a dump or a core: where it has bytes, and reading them. */
+struct rpd_dumped_memory {
+	size_t (*nsegments)(const void *obj);
+	/* [vaddr, vaddr + filesz) of each holds bytes */
+	const struct rpd_segment *(*segment)(const void *obj, size_t i);
+	int (*read)(const void *obj, uint64_t addr, void *buf, size_t len);
+	const void *obj;
+};
+
+/*
+ * The one comparison of read-only sections with the image, for the
+ * converter's firmware check and rpd_core_compare_firmware(): each section
+ * at its load address and, with run_copies, at its run address when that
+ * differs. Returns the number of checks filled, or a negative errno.
+ */
+int rpd_compare_readonly(const struct rpd_firmware *fw,
+			 const struct rpd_dumped_memory *mem, bool run_copies,
+			 struct rpd_readonly_check *checks, size_t max,
+			 rpd_difference_fn *on_difference, void *ctx);
 
 struct rpd_match_report {
 	enum rpd_firmware_match match;
@@ -22,8 +43,5 @@ struct rpd_match_report {
 int rpd_firmware_match(const struct rpd_devcd *dump,
 		       const struct rpd_firmware *fw,
 		       struct rpd_match_report *report);
-
-/* Lower-case hex of a build-id into out (2 * len + 1 bytes). */
-void rpd_hex(const uint8_t *id, size_t len, char *out);
 
 #endif /* RPD_FIRMWARE_MATCH_H */

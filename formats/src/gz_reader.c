@@ -60,6 +60,7 @@ member_fail(const struct rpd_gz_reader *r, int err, uint64_t coff,
 	char what[256];
 	va_list ap;
 
+	errno = err < 0 ? -err : err; /* for a %m in fmt */
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
@@ -72,7 +73,7 @@ static int read_error(const struct rpd_gz_reader *r, int err, uint64_t coff)
 	if (err == -ENODATA)
 		return member_fail(r, -ENODATA, coff,
 				   "the file shrank while it was read");
-	return member_fail(r, err, coff, "read failed: %s", strerror(-err));
+	return member_fail(r, err, coff, "read failed: %m");
 }
 
 /* ---- member headers ---- */
@@ -523,7 +524,7 @@ static int reader_init(struct rpd_gz_reader *r)
 	uint32_t csize;
 
 	if (fstat(r->fd, &st) < 0)
-		return rpd_fail(-errno, "%s: %s", r->name, strerror(errno));
+		return rpd_fail(-errno, "%s: %m", r->name);
 	if (!S_ISREG(st.st_mode))
 		return rpd_fail(-ESPIPE, "%s: not a regular file", r->name);
 	if (!st.st_size)

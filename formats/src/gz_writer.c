@@ -119,6 +119,7 @@ writer_fail(struct rpd_gz_writer *w, int err, const char *fmt, ...)
 {
 	va_list ap;
 
+	errno = err < 0 ? -err : err; /* for a %m in fmt */
 	va_start(ap, fmt);
 	vsnprintf(w->errmsg, sizeof(w->errmsg), fmt, ap);
 	va_end(ap);
@@ -241,8 +242,8 @@ static int write_member(struct rpd_gz_writer *w, uint64_t seq,
 				   w->target, seq);
 	ret = write_full(w->fd, b->member, b->member_len);
 	if (ret < 0)
-		return writer_fail(w, ret, "%s: writing compressed core: %s",
-				   w->target, strerror(-ret));
+		return writer_fail(w, ret, "%s: writing compressed core: %m",
+				   w->target);
 	w->compressed_size += b->member_len;
 	return 0;
 }
@@ -369,8 +370,8 @@ int rpd_gz_writer_finish(struct rpd_gz_writer *w)
 
 	ret = write_full(w->fd, gz_eof_member, sizeof(gz_eof_member));
 	if (ret < 0)
-		return writer_fail(w, ret, "%s: writing compressed core: %s",
-				   w->target, strerror(-ret));
+		return writer_fail(w, ret, "%s: writing compressed core: %m",
+				   w->target);
 	w->compressed_size += sizeof(gz_eof_member);
 	w->finished = true;
 	return 0;
@@ -504,8 +505,8 @@ static int start_workers(struct rpd_gz_writer *w)
 		int ret = pthread_create(&wk->thread, NULL, worker_main, wk);
 
 		if (ret)
-			return rpd_fail(-ret, "%s: cannot start thread: %s",
-					w->target, strerror(ret));
+			return rpd_fail(-ret, "%s: cannot start thread: %m",
+					w->target);
 		wk->running = true;
 	}
 	return 0;
@@ -522,8 +523,8 @@ static int writer_init(struct rpd_gz_writer *w, unsigned nworkers)
 		return rpd_fail(-ENOMEM, "%s: out of memory", w->target);
 	ret = init_sync(w);
 	if (ret < 0)
-		return rpd_fail(ret, "%s: cannot set up threads: %s", w->target,
-				strerror(-ret));
+		return rpd_fail(ret, "%s: cannot set up threads: %m",
+				w->target);
 	ret = init_streams(w);
 	if (ret < 0)
 		return ret;

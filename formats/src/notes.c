@@ -59,6 +59,20 @@ void rpd_note_arm_prstatus(uint8_t out[RPD_ARM_PRSTATUS_SIZE],
 	put_le32(out + PRSTATUS_FPVALID, 0);
 }
 
+void rpd_note_arm_prstatus_read(const uint8_t in[RPD_ARM_PRSTATUS_SIZE],
+				struct rpd_context *ctx)
+{
+	const uint8_t *reg = in + PRSTATUS_REG;
+
+	*ctx = (struct rpd_context){
+		.tid = (int32_t)get_le32(in + PRSTATUS_PID),
+		.signal = (int16_t)get_le16(in + PRSTATUS_CURSIG),
+	};
+	for (int i = 0; i < 16; i++)
+		ctx->regs.r[i] = get_le32(reg + 4 * i);
+	ctx->regs.xpsr = get_le32(reg + 4 * 16);
+}
+
 /* Copies a string into a fixed field, truncated so that a NUL remains. */
 static void put_fixed_string(uint8_t *field, size_t size, const char *s)
 {

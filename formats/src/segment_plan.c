@@ -171,20 +171,18 @@ static int plan_undescribed(const struct rpd_segment *d, size_t nplanned,
 	return 0;
 }
 
-int rpd_plan_segments(const struct rpd_devcd *dump,
-		      const struct rpd_firmware *fw,
-		      struct rpd_segment_plan *plan)
+/* The firmware's segments first, then what else the dump holds. */
+static int plan_all(const struct rpd_devcd *dump, const struct rpd_firmware *fw,
+		    struct rpd_segment_plan *plan)
 {
 	size_t cap = 0, nfirmware;
 	int r;
-
-	*plan = (struct rpd_segment_plan){ 0 };
 
 	for (size_t i = 0; fw && i < rpd_firmware_nsegments(fw); i++) {
 		r = plan_firmware_segment(dump, rpd_firmware_segment(fw, i),
 					  (int32_t)i, plan, &cap);
 		if (r < 0)
-			goto fail;
+			return r;
 	}
 
 	nfirmware = plan->n;
@@ -195,7 +193,7 @@ int rpd_plan_segments(const struct rpd_devcd *dump,
 		r = plan_undescribed(rpd_devcd_segment(dump, j), nfirmware,
 				     plan, &cap);
 		if (r < 0)
-			goto fail;
+			return r;
 	}
 
 	if (plan->n)
@@ -203,9 +201,18 @@ int rpd_plan_segments(const struct rpd_devcd *dump,
 	for (size_t k = 0; k < plan->n && plan->segs[k].is_load; k++)
 		plan->nloads++;
 	return 0;
+}
 
-fail:
-	rpd_segment_plan_clear(plan);
+int rpd_plan_segments(const struct rpd_devcd *dump,
+		      const struct rpd_firmware *fw,
+		      struct rpd_segment_plan *plan)
+{
+	int r;
+
+	*plan = (struct rpd_segment_plan){ 0 };
+	r = plan_all(dump, fw, plan);
+	if (r < 0)
+		rpd_segment_plan_clear(plan);
 	return r;
 }
 

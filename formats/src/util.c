@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * util.c - error messages, full-length I/O, zero blocks and numbers.
+ * util.c - error messages, zero blocks, hex, the fd sink.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +19,7 @@ int rpd_fail(int err, const char *fmt, ...)
 {
 	va_list ap;
 
+	errno = err < 0 ? -err : err;
 	va_start(ap, fmt);
 	vsnprintf(error_message, sizeof(error_message), fmt, ap);
 	va_end(ap);
@@ -33,6 +34,7 @@ int rpd_fail_prefix(int err, const char *fmt, ...)
 	int n;
 
 	memcpy(old, error_message, sizeof(old));
+	errno = err < 0 ? -err : err;
 	va_start(ap, fmt);
 	n = vsnprintf(error_message, sizeof(error_message) - 2, fmt, ap);
 	va_end(ap);
@@ -68,89 +70,15 @@ bool is_all_zero(const void *p, size_t len)
 	return !acc;
 }
 
-bool parse_int64(const char *s, int64_t *out)
+void hex_encode(const uint8_t *bytes, size_t len, char *out)
 {
-	char *end;
-	long long v;
+	static const char digits[] = "0123456789abcdef";
 
-	if (!s || !*s)
-		return false;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || *end)
-		return false;
-	*out = v;
-	return true;
-}
-
-size_t pread_some(int fd, void *buf, size_t len, uint64_t off, int *err)
-{
-	uint8_t *p = buf;
-	size_t got = 0;
-
-	*err = 0;
-	while (got < len) {
-		ssize_t n = pread(fd, p + got, len - got, (off_t)(off + got));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			*err = errno;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
+	for (size_t i = 0; i < len; i++) {
+		out[2 * i] = digits[bytes[i] >> 4];
+		out[2 * i + 1] = digits[bytes[i] & 15];
 	}
-	return got;
-}
-
-int pread_full(int fd, void *buf, size_t len, uint64_t off)
-{
-	int err;
-
-	if (pread_some(fd, buf, len, off, &err) == len)
-		return 0;
-	return err ? -err : -ENODATA;
-}
-
-int write_full(int fd, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return -EIO; /* no progress: never loop forever */
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-int pwrite_full(int fd, const void *buf, size_t len, uint64_t off)
-{
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = pwrite(fd, p, len, (off_t)off);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return -EIO; /* no progress: never loop forever */
-		p += n;
-		off += (uint64_t)n;
-		len -= (size_t)n;
-	}
-	return 0;
+	out[2 * len] = '\0';
 }
 
 static int fd_sink_write(void *ctx, const void *buf, size_t len)

@@ -15,11 +15,15 @@
  * success and a negative errno on failure; rpd_error() then returns a
  * message for the calling thread that names the file or object and what is
  * wrong with it. Objects are created by the *_open() and *_new()
- * functions and released by the matching *_free(), which accepts
- * NULL. Pointers returned by accessors stay
- * valid until their owner is freed. Addresses and sizes are uint64_t for
- * ELF32 and ELF64 alike. Only little-endian ELF is supported, as in the
- * kernel's remoteproc code.
+ * functions and released by the matching *_free(), which accepts NULL;
+ * for GNU C's cleanup attribute each has a *_freep() taking the
+ * variable's address. Pointers returned by accessors stay valid until
+ * their owner is freed. Addresses and sizes are uint64_t for ELF32 and
+ * ELF64 alike. Only little-endian ELF is supported, as in the kernel's
+ * remoteproc code. Nothing here writes to stdout or stderr.
+ *
+ * Link with pkg-config's librprocdump; every symbol is versioned
+ * (LIBRPROCDUMP_0).
  */
 #ifndef RPROC_RPROCDUMP_H
 #define RPROC_RPROCDUMP_H
@@ -101,9 +105,52 @@ const struct rpd_segment *rpd_firmware_segment(const struct rpd_firmware *fw,
 /* GNU build-id; -ENOENT if the firmware has none. */
 int rpd_firmware_build_id(const struct rpd_firmware *fw, const uint8_t **id,
 			  size_t *len);
-/* Value and size of a symbol from .symtab (or .dynsym); -ENOENT. */
+/* Longest build-id the hex form is kept for (SHA-1 takes 20 bytes). */
+#define RPD_BUILD_ID_MAX 64
+/* The build-id in lower-case hex, as dumps and cores record it; NULL if
+ * the firmware has none (or a longer one). */
+const char *rpd_firmware_build_id_hex(const struct rpd_firmware *fw);
+
+/* Whether fw is the build a dump or core was taken from, by build-id. */
+enum rpd_build_id_check {
+	RPD_BUILD_ID_MATCH,	 /* the same build */
+	RPD_BUILD_ID_MISMATCH,	 /* another build */
+	RPD_BUILD_ID_UNRECORDED, /* nothing recorded to compare with */
+	RPD_BUILD_ID_ABSENT,	 /* the firmware has no build-id */
+};
+
+/* Compares fw's build-id with one recorded in hex (NULL or "": none),
+ * ignoring case. */
+enum rpd_build_id_check
+rpd_firmware_check_build_id(const struct rpd_firmware *fw,
+			    const char *recorded);
+
+/* Value and size of a symbol from .symtab (or .dynsym), a global one
+ * before locals of the same name; -ENOENT. The value is st_value: for an
+ * ARM Thumb function bit 0 is set. */
 int rpd_firmware_symbol(const struct rpd_firmware *fw, const char *name,
 			uint64_t *addr, uint64_t *size);
+
+/* A symbol of the firmware's table; strings belong to the firmware. */
+struct rpd_symbol {
+	const char *name;
+	uint64_t value; /* st_value */
+	uint64_t addr;	/* the address it names: value, Thumb bit cleared */
+	uint64_t size;
+	uint8_t type; /* STT_FUNC, STT_OBJECT or STT_NOTYPE */
+	bool global;
+	const char *file; /* source file (STT_FILE) of a local, or NULL */
+};
+
+/* The function or object holding addr, else the nearest label below it
+ * (absolute symbols excluded); -ENOENT. */
+int rpd_firmware_symbol_at(const struct rpd_firmware *fw, uint64_t addr,
+			   const struct rpd_symbol **sym);
+/* The local symbol name of a source file whose path ends with the
+ * components file ("ram_console.c"); -ENOENT. */
+int rpd_firmware_symbol_in_file(const struct rpd_firmware *fw, const char *name,
+				const char *file,
+				const struct rpd_symbol **sym);
 /* RSC_TRACE entries of the .resource_table section, in table order. */
 size_t rpd_firmware_ntraces(const struct rpd_firmware *fw);
 const struct rpd_trace_desc *rpd_firmware_trace(const struct rpd_firmware *fw,
@@ -171,6 +218,12 @@ int rpd_devcd_open_reader(const struct rpd_reader *src, const char *name,
  * "build_id", "crash_type", ...), or NULL. */
 const char *rpd_devcd_info(const struct rpd_devcd *dump, const char *key);
 
+/* The size a dump declares, from its first len bytes: where its last
+ * segment or note ends by its ELF and program headers. -EINVAL unless
+ * head starts with the headers of a little-endian ELF and holds all of
+ * them. Checks nothing else: rpd_devcd_open() does. */
+int rpd_devcd_declared_size(const void *head, size_t len, uint64_t *size);
+
 /* ---- firmware crash record -------------------------------------------- */
 
 /* Host-side decoded struct rproc_crash_record (see crash_record.h). */
@@ -211,10 +264,28 @@ size_t rpd_crash_contexts(const struct rpd_crash *crash,
 #define RPD_NOTE_OWNER "RPROC"
 enum rpd_note_type {
 	RPD_NT_INFO = 1,	 /* NUL-separated key=value strings */
-	RPD_NT_TRACE = 2,	 /* struct rpd_note_trace[] (rproc-core(5)) */
+	RPD_NT_TRACE = 2,	 /* trace buffers (rproc-core(5)) */
 	RPD_NT_CRASH_RECORD = 3, /* raw struct rproc_crash_record bytes */
-	RPD_NT_SEGMAP = 4,	 /* struct rpd_note_segmap[] (rproc-core(5)) */
+	RPD_NT_SEGMAP = 4,	 /* segment map (rproc-core(5)) */
 };
+
+/* How one of the core's segments relates to the firmware: an entry of the
+ * RPROC segment map note. */
+struct rpd_segmap_entry {
+	uint32_t load_index;	/* among the core's PT_LOADs, or NO_LOAD */
+	int32_t firmware_index; /* among the firmware's PT_LOADs, or -1 */
+	uint64_t vaddr;
+	uint64_t source_da; /* device address the bytes were read from */
+	uint64_t size;	    /* bytes captured */
+	uint32_t flags;	    /* RPD_SEGMAP_* */
+};
+
+/* A firmware segment that was not dumped has no PT_LOAD. */
+#define RPD_SEGMAP_NO_LOAD UINT32_MAX
+#define RPD_SEGMAP_FROM_FIRMWARE (1u << 0) /* mirrors a firmware PT_LOAD */
+#define RPD_SEGMAP_PARTIAL (1u << 1)	   /* fewer bytes than p_memsz */
+#define RPD_SEGMAP_NOT_DUMPED (1u << 2)	   /* no byte was dumped */
+#define RPD_SEGMAP_UNDESCRIBED (1u << 3)   /* dumped, in no firmware PT_LOAD */
 
 #define RPD_ARM_PRSTATUS_SIZE 148
 #define RPD_ARM_PRPSINFO_SIZE 124
@@ -285,6 +356,56 @@ const struct rpd_note *rpd_core_find_note(const struct rpd_core *core,
 					  size_t nth);
 /* A value of the RPROC info note, or NULL. */
 const char *rpd_core_info(const struct rpd_core *core, const char *key);
+/* The i-th key=value of the info note, in note order; -ENOENT past the
+ * last. The key is the *keylen bytes at *key (no NUL after it). */
+int rpd_core_info_at(const struct rpd_core *core, size_t i, const char **key,
+		     size_t *keylen, const char **value);
+
+/* A register context: one NT_PRSTATUS note, read back. */
+struct rpd_context {
+	int32_t tid;	/* pr_pid: the thread id GDB shows */
+	int16_t signal; /* pr_cursig */
+	struct rpd_arm_regs regs;
+};
+
+/* The core's NT_PRSTATUS notes, in note order: the context a debugger
+ * starts from first (rproc-core(5)). */
+size_t rpd_core_ncontexts(const struct rpd_core *core);
+/* Context i; -ENOENT past the last, -EPROTONOSUPPORT for a machine whose
+ * register layout this library does not know (only EM_ARM so far). */
+int rpd_core_context(const struct rpd_core *core, size_t i,
+		     struct rpd_context *ctx);
+
+/* Entries of the RPROC segment map note (none without one). */
+size_t rpd_core_nsegmap(const struct rpd_core *core);
+int rpd_core_segmap(const struct rpd_core *core, size_t i,
+		    struct rpd_segmap_entry *entry);
+
+/* One copy of a read-only section of the firmware in the core's memory. */
+struct rpd_readonly_check {
+	const struct rpd_section *section;
+	uint64_t base;	   /* address of the copy's first byte */
+	const char *copy;  /* "load", "run", or "load+run" when they agree */
+	uint64_t compared; /* bytes of it the core holds, all compared */
+	uint64_t differing;
+};
+
+/* Called for every byte of check that differs from the image. */
+typedef void rpd_difference_fn(void *ctx, size_t check, uint64_t addr,
+			       uint8_t expected, uint8_t found);
+
+/*
+ * Compares every read-only section of fw (rpd_firmware_readonly()) with the
+ * core: at its load address, where nothing writes it, and at its run
+ * address too when the program runs a copy. Bytes the core does not hold
+ * count as neither compared nor differing. Fills checks (at most max;
+ * 2 * rpd_firmware_nreadonly() always suffice) and returns how many were
+ * made, or a negative errno; on_difference may be NULL.
+ */
+int rpd_core_compare_firmware(const struct rpd_core *core,
+			      const struct rpd_firmware *fw,
+			      struct rpd_readonly_check *checks, size_t max,
+			      rpd_difference_fn *on_difference, void *ctx);
 /* Memory at a CPU address, possibly spanning adjacent segments; -ENOENT
  * where no segment has file bytes. */
 int rpd_core_read(const struct rpd_core *core, uint64_t vaddr, void *buf,
@@ -427,6 +548,23 @@ const char *rpd_firmware_match_name(enum rpd_firmware_match m);
 int rpd_convert(const struct rpd_devcd *dump, const struct rpd_firmware *fw,
 		const struct rpd_convert_info *info, struct rpd_sink *out,
 		struct rpd_convert_result *result);
+
+/* ---- cleanup ------------------------------------------------------------ */
+
+/* rpd_core_freep(&core) and the like, for __attribute__((cleanup)). */
+#define RPD_DEFINE_FREEP(type, fn)                \
+	static inline void fn##p(struct type **p) \
+	{                                         \
+		fn(*p);                           \
+	}
+RPD_DEFINE_FREEP(rpd_firmware, rpd_firmware_free)
+RPD_DEFINE_FREEP(rpd_devcd, rpd_devcd_free)
+RPD_DEFINE_FREEP(rpd_core_writer, rpd_core_writer_free)
+RPD_DEFINE_FREEP(rpd_core, rpd_core_free)
+RPD_DEFINE_FREEP(rpd_trace_text, rpd_trace_text_free)
+RPD_DEFINE_FREEP(rpd_gz_writer, rpd_gz_writer_free)
+RPD_DEFINE_FREEP(rpd_gz_reader, rpd_gz_reader_free)
+#undef RPD_DEFINE_FREEP
 
 #ifdef __cplusplus
 }
