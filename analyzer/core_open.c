@@ -13,14 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
 #include "analyze.h"
 #include "firmware_search.h"
 #include "log.h"
-#include "store.h"
-#include "util.h"
+#include "macro.h"
+#include "stored_dumps.h"
 
 #define MAX_FIRMWARE_DIRS 64
 #define DEBUG_BUILD_ID_DIR "/usr/lib/debug/.build-id"
@@ -41,12 +40,10 @@ static bool is_regular_file(const char *path)
 static int find_stored_core(const char *dir, const char *match, char **path)
 {
 	const struct stored_dump *found = NULL;
-	struct store s;
+	struct stored_dumps s;
 	int r;
 
-	r = store_scan(dir, &s);
-	if (r == -ENOENT)
-		return rpd_fail(-ENOENT, "no dump matches: %s", rpd_error());
+	r = stored_dumps_scan(dir, &s);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < s.n; i++) {
@@ -59,34 +56,18 @@ static int find_stored_core(const char *dir, const char *match, char **path)
 		if (!found->error)
 			break;
 	}
-	if (found)
+	if (found) {
 		*path = strdup(found->path);
-	store_free(&s);
+		log_debug("dump %s%s%s: %s", match ? "matching '" : "",
+			  match ?: "newest", match ? "'" : "", found->path);
+	}
+	stored_dumps_free(&s);
 	if (!found && match)
-		return rpd_fail(-ENOENT, "no dump in %s matches '%s'", dir,
-				match);
+		return log_error_errno(-ENOENT, "no dump in %s matches '%s'",
+				       dir, match);
 	if (!found)
-		return rpd_fail(-ENOENT, "no dump stored in %s", dir);
-	return *path ? 0 : rpd_fail(-ENOMEM, "out of memory");
-}
-
-static int open_core(struct analyzed_core *ac)
-{
-	int r = rpd_core_open(ac->path, &ac->core);
-
-	/* -ENOENT means "no dump matches" to the verbs; the file was there a
-	 * moment ago, so this is an I/O problem. */
-	return r == -ENOENT ? -EIO : r;
-}
-
-/* Lower-case hex of a build-id, as the info note writes it. */
-static void build_id_hex(const uint8_t *id, size_t len, char *hex, size_t size)
-{
-	size_t n = 0;
-
-	hex[0] = '\0';
-	for (size_t i = 0; i < len && n + 3 <= size; i++)
-		n += snprintf(hex + n, size - n, "%02x", id[i]);
+		return log_error_errno(-ENOENT, "no dump stored in %s", dir);
+	return *path ? 0 : log_oom();
 }
 
 /*
@@ -98,30 +79,28 @@ static bool firmware_fits(const struct rpd_firmware *fw, const char *core_id,
 			  char *problem, size_t size)
 {
 	const char *path = rpd_firmware_path(fw);
-	const uint8_t *id;
-	char hex[2 * 64 + 1];
-	size_t len;
 
-	if (!core_id || !*core_id) {
+	problem[0] = '\0';
+	switch (rpd_firmware_check_build_id(fw, core_id)) {
+	case RPD_BUILD_ID_MATCH:
+		log_debug("%s: build-id %s matches the core's", path, core_id);
+		return true;
+	case RPD_BUILD_ID_UNRECORDED:
 		snprintf(problem, size,
 			 "%s: not checked: the core records no build-id", path);
 		return true;
-	}
-	if (rpd_firmware_build_id(fw, &id, &len) < 0) {
+	case RPD_BUILD_ID_ABSENT:
 		snprintf(
 			problem, size,
 			"%s: not checked: the firmware has no build-id (the core's is %s)",
 			path, core_id);
 		return true;
-	}
-	build_id_hex(id, len, hex, sizeof(hex));
-	if (!strcasecmp(hex, core_id)) {
-		problem[0] = '\0';
-		return true;
+	case RPD_BUILD_ID_MISMATCH:
+		break;
 	}
 	snprintf(problem, size,
 		 "%s: build-id %s does not match the core's %s (another build)",
-		 path, hex, core_id);
+		 path, rpd_firmware_build_id_hex(fw), core_id);
 	return false;
 }
 
@@ -133,9 +112,11 @@ static struct rpd_firmware *try_firmware(const char *path, const char *core_id,
 
 	if (rpd_firmware_open(path, &fw) < 0) {
 		snprintf(problem, size, "%s", rpd_error());
+		log_debug("%s", problem);
 		return NULL;
 	}
 	if (!firmware_fits(fw, core_id, problem, size)) {
+		log_debug("%s", problem);
 		rpd_firmware_free(fw);
 		return NULL;
 	}
@@ -181,6 +162,29 @@ static struct rpd_firmware *find_by_build_id(const struct analyze_options *o,
 	return fw;
 }
 
+/* The firmware the core names, in --firmware-dir and the kernel's path. */
+static void find_by_name(const struct analyze_options *o,
+			 struct analyzed_core *ac, const char *name,
+			 const char *core_id)
+{
+	_cleanup_free_ char *path = NULL, *tried = NULL;
+	int r;
+
+	r = firmware_find(NULL, o->firmware_dirs, name, &path, &tried);
+	if (r == -ENOENT)
+		snprintf(ac->fw_problem, sizeof(ac->fw_problem),
+			 "firmware '%s' not found in %s", name, tried);
+	else if (r == -EINVAL)
+		snprintf(ac->fw_problem, sizeof(ac->fw_problem),
+			 "firmware name '%s' is not a relative path", name);
+	else if (r < 0) /* -ENOMEM */
+		snprintf(ac->fw_problem, sizeof(ac->fw_problem),
+			 "looking for firmware '%s': out of memory", name);
+	else
+		ac->fw = try_firmware(path, core_id, ac->fw_problem,
+				      sizeof(ac->fw_problem));
+}
+
 /* Looks the firmware up by the core's name for it, then by build-id; on
  * failure, fw_problem says why. */
 static void find_firmware(const struct analyze_options *o,
@@ -188,18 +192,10 @@ static void find_firmware(const struct analyze_options *o,
 {
 	const char *name = rpd_core_info(ac->core, "firmware");
 	const char *core_id = rpd_core_info(ac->core, "build_id");
-	char *path;
 
 	ac->fw_problem[0] = '\0';
 	if (name && *name) {
-		if (firmware_find(NULL, o->firmware_dirs, name, &path) < 0) {
-			snprintf(ac->fw_problem, sizeof(ac->fw_problem), "%s",
-				 rpd_error());
-		} else {
-			ac->fw = try_firmware(path, core_id, ac->fw_problem,
-					      sizeof(ac->fw_problem));
-			free(path);
-		}
+		find_by_name(o, ac, name, core_id);
 		if (ac->fw)
 			return;
 	}
@@ -218,44 +214,55 @@ static void find_firmware(const struct analyze_options *o,
 					       " and records no build-id");
 }
 
+/* The core itself: the file named, or the newest matching stored dump. */
+static int locate_core(const struct analyze_options *o, const char *what,
+		       char **path)
+{
+	if (what && is_regular_file(what)) {
+		*path = strdup(what);
+		return *path ? 0 : log_oom();
+	}
+	/* Names of remotes, firmware and stored files have no slash
+	 * (firmware may, but then it is matched by its base name). */
+	if (what && strchr(what, '/'))
+		return log_error_errno(-ENOENT, "%s: no such file", what);
+	return find_stored_core(o->store_dir, what, path);
+}
+
 int analyzed_core_open(const struct analyze_options *o, const char *what,
 		       struct analyzed_core *ac)
 {
 	int r;
 
 	*ac = (struct analyzed_core){ 0 };
-	if (what && is_regular_file(what)) {
-		ac->path = strdup(what);
-		if (!ac->path)
-			return rpd_fail(-ENOMEM, "out of memory");
-	} else if (what && strchr(what, '/')) {
-		/* Names of remotes, firmware and stored files have no slash
-		 * (firmware may, but then it is matched by its base name). */
-		return rpd_fail(-ENOENT, "%s: no such file", what);
-	} else {
-		r = find_stored_core(o->store_dir, what, &ac->path);
-		if (r < 0)
-			return r;
-	}
-
-	r = open_core(ac);
+	r = locate_core(o, what, &ac->path);
 	if (r < 0)
-		goto fail;
+		return r;
+	r = rpd_core_open(ac->path, &ac->core);
+	/* -ENOENT means "no dump matches" to the verbs; the file was there a
+	 * moment ago, so this is an I/O problem. */
+	if (r < 0) {
+		log_error("%s", rpd_error());
+		analyzed_core_close(ac);
+		return r == -ENOENT ? -EIO : r;
+	}
 	if (o->firmware) {
 		r = rpd_firmware_open(o->firmware, &ac->fw);
-		if (r < 0)
-			goto fail;
+		if (r < 0) {
+			log_error("%s", rpd_error());
+			analyzed_core_close(ac);
+			return r == -ENOENT ? -EIO : r;
+		}
 		/* The user's choice stands; a mismatch is only a warning. */
 		firmware_fits(ac->fw, rpd_core_info(ac->core, "build_id"),
 			      ac->fw_problem, sizeof(ac->fw_problem));
 	} else {
 		find_firmware(o, ac);
 	}
+	log_debug("%s: firmware %s%s%s", ac->path,
+		  ac->fw ? rpd_firmware_path(ac->fw) : "none",
+		  ac->fw_problem[0] ? ": " : "", ac->fw_problem);
 	return 0;
-
-fail:
-	analyzed_core_close(ac);
-	return r == -ENOENT ? -EIO : r;
 }
 
 void analyzed_core_close(struct analyzed_core *ac)
@@ -273,6 +280,5 @@ int analyzed_core_open_verb(const struct analyze_options *o, const char *what,
 
 	if (r == 0)
 		return EXIT_ANALYZE_OK;
-	log_error("%s", rpd_error());
 	return r == -ENOENT ? EXIT_ANALYZE_NO_MATCH : EXIT_ANALYZE_ERROR;
 }

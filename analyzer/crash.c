@@ -17,16 +17,15 @@
 #include <string.h>
 
 #include "analyze.h"
-#include "core_format.h"
 #include "fault_status.h"
 #include "log.h"
+#include "macro.h"
 #include "signature.h"
+#include "string_util.h"
 #include "symbolize.h"
 #include "unwind.h"
 #include "unwind_dwfl.h"
-#include "util.h"
 
-#define PRSTATUS_REGS_OFFSET 72
 #define MAX_CONTEXTS 8
 #define MAX_FRAMES (UNWIND_MAX_FRAMES * 4)
 
@@ -85,19 +84,16 @@ static void load_record(struct crash_report *cr)
 
 static void load_contexts(struct crash_report *cr)
 {
-	const struct rpd_note *note;
+	size_t n = MIN(rpd_core_ncontexts(cr->ac->core), (size_t)MAX_CONTEXTS);
 
-	while (cr->ncontexts < MAX_CONTEXTS &&
-	       (note = rpd_core_find_note(cr->ac->core, RPD_CORE_NOTE_OWNER,
-					  NT_PRSTATUS, cr->ncontexts))) {
-		const uint8_t *regs =
-			(const uint8_t *)note->desc + PRSTATUS_REGS_OFFSET;
-		struct rpd_arm_regs *ctx = &cr->contexts[cr->ncontexts++];
+	for (size_t i = 0; i < n; i++) {
+		struct rpd_context ctx;
 
-		/* rpd_core_open() checked that it has the ARM size. */
-		for (int i = 0; i < 16; i++)
-			ctx->r[i] = get_le32(regs + 4 * i);
-		ctx->xpsr = get_le32(regs + 4 * 16);
+		if (rpd_core_context(cr->ac->core, i, &ctx) < 0) {
+			log_warning("%s", rpd_error());
+			break;
+		}
+		cr->contexts[cr->ncontexts++] = ctx.regs;
 	}
 	/* The handler context, if any, is where the live target stood. */
 	for (size_t i = 0; i < cr->ncontexts; i++) {
@@ -106,6 +102,13 @@ static void load_contexts(struct crash_report *cr)
 			break;
 		}
 	}
+	if (cr->ncontexts)
+		log_debug(
+			"%s: %zu register contexts; unwinding from context %zu (%s)",
+			cr->ac->path, cr->ncontexts, cr->start,
+			is_exc_return(cr->contexts[cr->start].r[ARM_LR]) ?
+				"the handler, lr holds EXC_RETURN" :
+				"the first");
 }
 
 static int read_memory(void *ctx, uint64_t addr, void *buf, size_t len)
@@ -165,13 +168,13 @@ static void run_unwinder(struct crash_report *cr)
 
 	add_code_ranges(cr->ac, &t);
 	set_entry(cr, &t);
-	if (cr->sym) {
-		if (dwfl_cfi_attach(&dc, symbolizer_dwfl(cr->sym), &t.mem,
-				    &cfi) == 0)
-			t.cfi = &cfi;
-		else
-			log_warning("%s", rpd_error());
-	}
+	if (cr->sym &&
+	    dwfl_cfi_attach(&dc, symbolizer_dwfl(cr->sym), &t.mem, &cfi) == 0)
+		t.cfi = &cfi;
+	else
+		log_debug(
+			"%s: no firmware call-frame information: unwinding by stack scan",
+			cr->ac->path);
 	unwind_regs_from_arm(&cr->contexts[cr->start], &start);
 	unwind(&t, &start, &cr->unwound);
 }
@@ -252,7 +255,7 @@ static int symbolize_frames(struct crash_report *cr)
 
 	cr->frames = calloc(MAX_FRAMES, sizeof(*cr->frames));
 	if (!cr->frames)
-		return rpd_fail(-ENOMEM, "out of memory");
+		return log_oom();
 	cr->faulting = 0;
 	for (size_t i = 0; i < cr->unwound.nframes; i++) {
 		if (next_faults) {
@@ -292,13 +295,6 @@ static void compute_signature(struct crash_report *cr)
 }
 
 /* ---- text --------------------------------------------------------------- */
-
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
 
 static const char *or_unknown(const char *s)
 {
@@ -622,11 +618,9 @@ static int analyze(struct crash_report *cr)
 
 	load_record(cr);
 	load_contexts(cr);
-	if (cr->ac->fw) {
-		r = symbolizer_open(rpd_firmware_path(cr->ac->fw), &cr->sym);
-		if (r < 0)
-			log_warning("no symbols: %s", rpd_error());
-	}
+	/* Without symbols the backtrace still has addresses. */
+	if (cr->ac->fw)
+		symbolizer_open(rpd_firmware_path(cr->ac->fw), &cr->sym);
 	if (cr->ncontexts)
 		run_unwinder(cr);
 	else
@@ -642,7 +636,7 @@ static int analyze(struct crash_report *cr)
 int verb_crash(const struct analyze_options *o, struct output *out, int argc,
 	       char **argv)
 {
-	struct analyzed_core ac;
+	_cleanup_(analyzed_core_close) struct analyzed_core ac = { 0 };
 	struct crash_report cr = { .ac = &ac };
 	int r;
 
@@ -654,16 +648,11 @@ int verb_crash(const struct analyze_options *o, struct output *out, int argc,
 	if (r != EXIT_ANALYZE_OK)
 		return r;
 	r = analyze(&cr);
-	if (r == 0) {
-		if (out->is_json)
-			print_json(&out->json, &cr);
-		else
-			print_text(out->f, &cr);
-	} else {
-		log_error("%s", rpd_error());
-	}
+	if (r == 0 && out->is_json)
+		print_json(&out->json, &cr);
+	else if (r == 0)
+		print_text(out->f, &cr);
 	free(cr.frames);
 	symbolizer_free(cr.sym);
-	analyzed_core_close(&ac);
 	return r == 0 ? EXIT_ANALYZE_OK : EXIT_ANALYZE_ERROR;
 }

@@ -15,7 +15,7 @@
 #include "atomic_file.h"
 #include "inflate.h"
 #include "log.h"
-#include "util.h"
+#include "macro.h"
 #include "verb_options.h"
 
 struct extract_args {
@@ -63,7 +63,7 @@ static int parse_extract_options(int argc, char **argv, struct extract_args *a)
 static int extract_to_stdout(const char *core_path)
 {
 	if (isatty(STDOUT_FILENO))
-		return rpd_fail(
+		return log_error_errno(
 			-EINVAL,
 			"refusing to write a core to a terminal (redirect standard output or use -o FILE)");
 	return core_inflate_to_fd(core_path, STDOUT_FILENO);
@@ -72,22 +72,26 @@ static int extract_to_stdout(const char *core_path)
 static int extract_to_file(const char *core_path, const char *output,
 			   bool force)
 {
-	struct atomic_file f;
+	_cleanup_(atomic_file_release) struct atomic_file f = { .dir_fd = -1,
+								.fd = -1 };
 	struct stat st;
 	int r;
 
 	if (!force && lstat(output, &st) == 0)
-		return rpd_fail(-EEXIST,
-				"%s: already exists (--force replaces it)",
-				output);
+		return log_error_errno(
+			-EEXIST, "%s: already exists (--force replaces it)",
+			output);
 	/* A core holds the remote's memory: private like the store's. */
 	r = atomic_file_open(output, 0600, &f);
 	if (r < 0)
 		return r;
 	r = core_inflate_to_fd(core_path, f.fd);
-	if (r >= 0)
-		r = atomic_file_commit(&f, force);
-	atomic_file_release(&f);
+	if (r < 0)
+		return r;
+	r = atomic_file_commit(&f, force);
+	if (r == -EEXIST)
+		return log_error_errno(
+			r, "%s: already exists (--force replaces it)", output);
 	return r;
 }
 
@@ -95,7 +99,7 @@ int verb_extract(const struct analyze_options *o, struct output *out, int argc,
 		 char **argv)
 {
 	struct extract_args a = { 0 };
-	struct analyzed_core ac;
+	_cleanup_(analyzed_core_close) struct analyzed_core ac = { 0 };
 	int r;
 
 	if (parse_extract_options(argc, argv, &a) < 0)
@@ -108,10 +112,7 @@ int verb_extract(const struct analyze_options *o, struct output *out, int argc,
 		r = extract_to_stdout(ac.path);
 	else
 		r = extract_to_file(ac.path, a.output, a.force);
-	if (r < 0)
-		log_error("%s", rpd_error());
-	else if (strcmp(a.output, "-") && !out->is_json)
+	if (r >= 0 && strcmp(a.output, "-") && !out->is_json)
 		log_info("%s written from %s", a.output, ac.path);
-	analyzed_core_close(&ac);
 	return r < 0 ? EXIT_ANALYZE_ERROR : EXIT_ANALYZE_OK;
 }

@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "fault_status.h"
-#include "util.h"
+#include "macro.h"
 
 #define MMARVALID (1u << 7)
 #define BFARVALID (1u << 15)

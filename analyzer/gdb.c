@@ -20,8 +20,9 @@
 
 #include "analyze.h"
 #include "inflate.h"
+#include "io_util.h"
 #include "log.h"
-#include "util.h"
+#include "macro.h"
 #include "verb_options.h"
 
 #define DEFAULT_DEBUGGER "gdb-multiarch"
@@ -90,10 +91,10 @@ static int inflate_to_temp(const char *core_path, char **tmp_path)
 	if (!dir || !*dir)
 		dir = "/var/tmp";
 	if (asprintf(&path, "%s/rproc-analyze-XXXXXX.core", dir) < 0)
-		return rpd_fail(-ENOMEM, "out of memory");
+		return log_oom();
 	fd = mkostemps(path, strlen(".core"), O_CLOEXEC);
 	if (fd < 0)
-		return rpd_fail(-errno, "%s: %s", path, strerror(errno));
+		return log_error_errno(-errno, "%s: %m", path);
 	r = core_inflate_to_fd(core_path, fd);
 	close(fd);
 	if (r < 0) {
@@ -137,7 +138,7 @@ static int run_debugger(char **argv)
 	pid_t pid;
 
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return rpd_fail(-errno, "pipe: %s", strerror(errno));
+		return log_error_errno(-errno, "pipe: %m");
 	sigaction(SIGINT, &ignore, &old_int);
 	sigaction(SIGQUIT, &ignore, &old_quit);
 	pid = fork();
@@ -154,7 +155,7 @@ static int run_debugger(char **argv)
 		child_errno = 0;
 	close(pipefd[0]);
 	if (pid < 0) {
-		status = rpd_fail(-errno, "fork: %s", strerror(errno));
+		status = log_error_errno(-errno, "fork: %m");
 	} else {
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
@@ -164,11 +165,12 @@ static int run_debugger(char **argv)
 	if (pid < 0)
 		return status;
 	if (child_errno)
-		return rpd_fail(-child_errno, "cannot run %s: %s", argv[0],
-				strerror(child_errno));
+		return log_error_errno(-child_errno, "cannot run %s: %m",
+				       argv[0]);
 	if (WIFSIGNALED(status))
-		return rpd_fail(-EINTR, "%s killed by signal %d (%s)", argv[0],
-				WTERMSIG(status), strsignal(WTERMSIG(status)));
+		return log_error_errno(-EINTR, "%s killed by signal %d (%s)",
+				       argv[0], WTERMSIG(status),
+				       strsignal(WTERMSIG(status)));
 	return WEXITSTATUS(status);
 }
 
@@ -183,7 +185,7 @@ static int debug_core(const struct gdb_args *a, const struct analyzed_core *ac)
 	if (r < 0)
 		return r;
 	argv = debugger_argv(a, fw_path, tmp_path);
-	r = argv ? run_debugger(argv) : rpd_fail(-ENOMEM, "out of memory");
+	r = argv ? run_debugger(argv) : log_oom();
 	unlink(tmp_path);
 	return r;
 }
@@ -192,7 +194,7 @@ int verb_gdb(const struct analyze_options *o, struct output *out, int argc,
 	     char **argv)
 {
 	struct gdb_args a = { 0 };
-	struct analyzed_core ac;
+	_cleanup_(analyzed_core_close) struct analyzed_core ac = { 0 };
 	int r;
 
 	if (parse_gdb_options(argc, argv, &a) < 0)
@@ -204,17 +206,11 @@ int verb_gdb(const struct analyze_options *o, struct output *out, int argc,
 		log_error(
 			"no firmware for %s: %s (--no-firmware runs %s without symbols)",
 			ac.path, ac.fw_problem, a.debugger);
-		analyzed_core_close(&ac);
 		return EXIT_ANALYZE_ERROR;
 	}
 	if (ac.fw_problem[0])
 		log_warning("%s", ac.fw_problem);
 
 	r = debug_core(&a, &ac);
-	analyzed_core_close(&ac);
-	if (r < 0) {
-		log_error("%s", rpd_error());
-		return EXIT_ANALYZE_ERROR;
-	}
-	return r;
+	return r < 0 ? EXIT_ANALYZE_ERROR : r;
 }

@@ -11,32 +11,31 @@
 #include <unistd.h>
 
 #include "inflate.h"
+#include "io_util.h"
+#include "log.h"
+#include "macro.h"
 #include "rproc/rprocdump.h"
-#include "util.h"
 
 #define CHUNK_SIZE (1u << 20)
 
 static int copy_gz(int in, const char *path, int out, uint8_t *buf)
 {
-	struct rpd_gz_reader *gz;
+	_cleanup_(rpd_gz_reader_freep) struct rpd_gz_reader *gz = NULL;
 	uint64_t off = 0;
 	ssize_t n;
 	int r;
 
 	r = rpd_gz_reader_open(in, path, &gz);
 	if (r < 0)
-		return r;
+		return log_error_errno(r, "%s", rpd_error());
 	while ((n = rpd_gz_reader_pread(gz, buf, CHUNK_SIZE, off)) > 0) {
 		r = write_full(out, buf, (size_t)n);
 		if (r < 0)
-			break;
+			return log_error_errno(r, "writing the core: %m");
 		off += (uint64_t)n;
 	}
-	rpd_gz_reader_free(gz);
 	if (n < 0)
-		return (int)n;
-	if (r < 0)
-		return rpd_fail(r, "writing the core: %s", strerror(-r));
+		return log_error_errno((int)n, "%s", rpd_error());
 	return 0;
 }
 
@@ -46,16 +45,13 @@ static int copy_plain(int in, const char *path, int out, uint8_t *buf)
 	int r;
 
 	while ((n = read(in, buf, CHUNK_SIZE)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return rpd_fail(-errno, "%s: %s", path,
-					strerror(errno));
-		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return log_error_errno(-errno, "%s: %m", path);
 		r = write_full(out, buf, (size_t)n);
 		if (r < 0)
-			return rpd_fail(r, "writing the core: %s",
-					strerror(-r));
+			return log_error_errno(r, "writing the core: %m");
 	}
 	return 0;
 }
@@ -67,10 +63,10 @@ int core_inflate_to_fd(const char *path, int fd)
 
 	in = open(path, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
-		return rpd_fail(-errno, "%s: %s", path, strerror(errno));
+		return log_error_errno(-errno, "%s: %m", path);
 	buf = malloc(CHUNK_SIZE);
 	if (!buf)
-		return rpd_fail(-ENOMEM, "out of memory");
+		return log_oom();
 	return rpd_gz_detect(in) ? copy_gz(in, path, fd, buf) :
 				   copy_plain(in, path, fd, buf);
 }

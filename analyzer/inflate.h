@@ -7,7 +7,7 @@
 
 /*
  * Writes the core at path to fd: inflated if it is a .core.gz, copied
- * otherwise. Returns 0 or a negative errno with rpd_error().
+ * otherwise. Returns 0 or a negative errno; failures are logged.
  */
 int core_inflate_to_fd(const char *path, int fd);
 

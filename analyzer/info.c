@@ -12,8 +12,9 @@
 #include <time.h>
 
 #include "analyze.h"
-#include "core_format.h"
 #include "log.h"
+#include "macro.h"
+#include "string_util.h"
 
 /* The info note's keys in the order and with the labels info shows; other
  * keys follow under their own names. */
@@ -43,25 +44,17 @@ struct info {
 	uint64_t disk_size;
 	struct rpd_segmap_entry *segmap;
 	size_t nsegmap;
-	size_t ncontexts;
 };
 
 static int load_segmap(struct info *in)
 {
-	const struct rpd_note *note = rpd_core_find_note(
-		in->ac->core, RPD_NOTE_OWNER, RPD_NT_SEGMAP, 0);
-
-	if (!note)
-		return 0;
-	/* rpd_core_open() checked the size and every load_index. */
-	in->nsegmap = note->descsz / RPD_SEGMAP_ENTRY_SIZE;
+	in->nsegmap = rpd_core_nsegmap(in->ac->core);
 	in->segmap = calloc(in->nsegmap + 1, sizeof(*in->segmap));
 	if (!in->segmap)
-		return -ENOMEM;
+		return log_oom();
 	for (size_t i = 0; i < in->nsegmap; i++)
-		rpd_segmap_entry_decode((const uint8_t *)note->desc +
-						i * RPD_SEGMAP_ENTRY_SIZE,
-					&in->segmap[i]);
+		if (rpd_core_segmap(in->ac->core, i, &in->segmap[i]) < 0)
+			return log_error_errno(-EINVAL, "%s", rpd_error());
 	return 0;
 }
 
@@ -101,49 +94,18 @@ static const char *trace_format_name(uint32_t format)
 	return name ? name : "unknown";
 }
 
-static size_t ntraces(const struct rpd_core *core)
-{
-	const struct rpd_note *note =
-		rpd_core_find_note(core, RPD_NOTE_OWNER, RPD_NT_TRACE, 0);
-
-	return note ? note->descsz / RPD_TRACE_ENTRY_SIZE : 0;
-}
-
-static void trace_entry(const struct rpd_core *core, size_t i,
-			struct rpd_trace_entry *e)
-{
-	const struct rpd_note *note =
-		rpd_core_find_note(core, RPD_NOTE_OWNER, RPD_NT_TRACE, 0);
-
-	rpd_trace_entry_decode(
-		(const uint8_t *)note->desc + i * RPD_TRACE_ENTRY_SIZE, e);
-}
-
-/*
- * Calls fn for each key=value of the info note. The reader checked that the
- * descriptor is NUL-terminated strings; a string without '=' is skipped.
- */
+/* Calls fn for each key=value of the info note, in note order. */
 static void for_each_info(const struct rpd_core *core,
 			  void (*fn)(void *ctx, const char *key, size_t keylen,
 				     const char *value),
 			  void *ctx)
 {
-	const struct rpd_note *note =
-		rpd_core_find_note(core, RPD_NOTE_OWNER, RPD_NT_INFO, 0);
-	const char *p, *end;
+	const char *key, *value;
+	size_t keylen;
 
-	if (!note)
-		return;
-	p = note->desc;
-	end = p + note->descsz;
-	while (p < end) {
-		size_t len = strnlen(p, end - p);
-		const char *eq = memchr(p, '=', len);
-
-		if (eq)
-			fn(ctx, p, eq - p, eq + 1);
-		p += len + 1;
-	}
+	for (size_t i = 0;
+	     rpd_core_info_at(core, i, &key, &keylen, &value) == 0; i++)
+		fn(ctx, key, keylen, value);
 }
 
 static bool is_labelled(const char *key, size_t keylen)
@@ -242,20 +204,17 @@ static void print_segments(FILE *f, const struct info *in)
 
 static void print_traces(FILE *f, const struct rpd_core *core)
 {
-	size_t n = ntraces(core);
+	struct rpd_trace_desc d;
+	uint32_t format;
 
-	if (!n)
+	if (!rpd_core_ntraces(core))
 		return;
 	fprintf(f, "\nTrace buffers:\n  %-32s  %-10s  %-10s  %s\n", "NAME",
 		"ADDRESS", "SIZE", "FORMAT");
-	for (size_t i = 0; i < n; i++) {
-		struct rpd_trace_entry e;
-
-		trace_entry(core, i, &e);
+	for (size_t i = 0; rpd_core_trace(core, i, &d, &format) == 0; i++)
 		fprintf(f, "  %-32s  0x%08llx  0x%08llx  %s\n",
-			*e.name ? e.name : "-", (unsigned long long)e.da,
-			(unsigned long long)e.len, trace_format_name(e.format));
-	}
+			*d.name ? d.name : "-", (unsigned long long)d.da,
+			(unsigned long long)d.len, trace_format_name(format));
 }
 
 static void print_info(FILE *f, const struct info *in)
@@ -267,7 +226,7 @@ static void print_info(FILE *f, const struct info *in)
 		(unsigned long long)rpd_core_size(ac->core),
 		(unsigned long long)in->disk_size);
 	print_notes(f, ac->core);
-	fprintf(f, "%16s: %zu\n", "Contexts", in->ncontexts);
+	fprintf(f, "%16s: %zu\n", "Contexts", rpd_core_ncontexts(ac->core));
 	if (ac->fw)
 		print_field(f, "Firmware used", rpd_firmware_path(ac->fw));
 	else
@@ -359,16 +318,16 @@ static void json_segments(struct json_writer *j, const struct info *in)
 
 static void json_traces(struct json_writer *j, const struct rpd_core *core)
 {
-	json_begin_array(j, "trace_buffers");
-	for (size_t i = 0; i < ntraces(core); i++) {
-		struct rpd_trace_entry e;
+	struct rpd_trace_desc d;
+	uint32_t format;
 
-		trace_entry(core, i, &e);
+	json_begin_array(j, "trace_buffers");
+	for (size_t i = 0; rpd_core_trace(core, i, &d, &format) == 0; i++) {
 		json_begin_object(j, NULL);
-		json_string(j, "name", e.name);
-		json_uint(j, "da", e.da);
-		json_uint(j, "len", e.len);
-		json_string(j, "format", trace_format_name(e.format));
+		json_string(j, "name", d.name);
+		json_uint(j, "da", d.da);
+		json_uint(j, "len", d.len);
+		json_string(j, "format", trace_format_name(format));
 		json_end_object(j);
 	}
 	json_end_array(j);
@@ -397,7 +356,7 @@ static void json_info(struct json_writer *j, const struct info *in)
 	json_info_string(j, c, "firmware_match", "firmware_match");
 	json_bool(j, "truncated", truncated && !strcmp(truncated, "1"));
 	json_info_string(j, c, "registers", "registers");
-	json_uint(j, "contexts", in->ncontexts);
+	json_uint(j, "contexts", rpd_core_ncontexts(c));
 	if (ac->fw)
 		json_string(j, "firmware_used", rpd_firmware_path(ac->fw));
 	else
@@ -418,7 +377,7 @@ static void json_info(struct json_writer *j, const struct info *in)
 int verb_info(const struct analyze_options *o, struct output *out, int argc,
 	      char **argv)
 {
-	struct analyzed_core ac;
+	_cleanup_(analyzed_core_close) struct analyzed_core ac = { 0 };
 	struct info in = { .ac = &ac };
 	struct stat st;
 	int r;
@@ -430,22 +389,13 @@ int verb_info(const struct analyze_options *o, struct output *out, int argc,
 	r = analyzed_core_open_verb(o, argc > 1 ? argv[1] : NULL, &ac);
 	if (r != EXIT_ANALYZE_OK)
 		return r;
-	if (load_segmap(&in) < 0) {
-		log_error("out of memory");
-		analyzed_core_close(&ac);
-		return EXIT_ANALYZE_ERROR;
-	}
-	if (stat(ac.path, &st) == 0)
+	r = load_segmap(&in);
+	if (r >= 0 && stat(ac.path, &st) == 0)
 		in.disk_size = (uint64_t)st.st_size;
-	while (rpd_core_find_note(ac.core, RPD_CORE_NOTE_OWNER, NT_PRSTATUS,
-				  in.ncontexts))
-		in.ncontexts++;
-
-	if (out->is_json)
+	if (r >= 0 && out->is_json)
 		json_info(&out->json, &in);
-	else
+	else if (r >= 0)
 		print_info(out->f, &in);
 	free(in.segmap);
-	analyzed_core_close(&ac);
-	return EXIT_ANALYZE_OK;
+	return r < 0 ? EXIT_ANALYZE_ERROR : EXIT_ANALYZE_OK;
 }

@@ -12,8 +12,9 @@
 
 #include "analyze.h"
 #include "log.h"
-#include "store.h"
-#include "util.h"
+#include "macro.h"
+#include "stored_dumps.h"
+#include "string_util.h"
 #include "verb_options.h"
 
 struct list_filter {
@@ -100,13 +101,6 @@ static int parse_list_options(int argc, char **argv, struct list_filter *f)
 	return 0;
 }
 
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
 static bool dump_selected(const struct stored_dump *d,
 			  const struct list_filter *f)
 {
@@ -190,7 +184,8 @@ static void dump_columns(const struct stored_dump *d, char *time_buf,
 	cols[COL_FILE] = d->file;
 }
 
-static void print_table(FILE *f, const struct store *s, const bool *selected)
+static void print_table(FILE *f, const struct stored_dumps *s,
+			const bool *selected)
 {
 	static const char *const heads[NCOLS] = { "TIME",     "REMOTE",
 						  "FIRMWARE", "REASON",
@@ -235,7 +230,7 @@ static void json_string_or_null(struct json_writer *j, const char *key,
 		json_null(j, key);
 }
 
-static void print_json(struct json_writer *j, const struct store *s,
+static void print_json(struct json_writer *j, const struct stored_dumps *s,
 		       const bool *selected)
 {
 	char time_buf[32];
@@ -276,24 +271,20 @@ int verb_list(const struct analyze_options *o, struct output *out, int argc,
 	struct list_filter f = { .firmware = o->firmware,
 				 .since = INT64_MIN,
 				 .until = INT64_MAX };
+	_cleanup_(stored_dumps_free) struct stored_dumps s = { 0 };
 	_cleanup_free_ bool *selected = NULL;
-	size_t nselected = 0, nstored;
-	struct store s;
+	size_t nselected = 0;
 	int r;
 
 	if (parse_list_options(argc, argv, &f) < 0)
 		return EXIT_ANALYZE_USAGE;
-	r = store_scan(o->store_dir, &s);
-	if (r < 0) {
-		log_error("%s", rpd_error());
+	r = stored_dumps_scan(o->store_dir, &s);
+	if (r < 0)
 		return r == -ENOENT ? EXIT_ANALYZE_NO_MATCH :
 				      EXIT_ANALYZE_ERROR;
-	}
-	nstored = s.n;
 	selected = calloc(s.n + 1, sizeof(*selected));
 	if (!selected) {
-		store_free(&s);
-		log_error("out of memory");
+		log_oom();
 		return EXIT_ANALYZE_ERROR;
 	}
 	for (size_t i = 0; i < s.n; i++)
@@ -303,11 +294,9 @@ int verb_list(const struct analyze_options *o, struct output *out, int argc,
 		print_json(&out->json, &s, selected);
 	else if (nselected)
 		print_table(out->f, &s, selected);
-	store_free(&s);
-
 	if (!nselected) {
-		log_error(nstored ? "no dump in %s matches" :
-				    "no dump stored in %s",
+		log_error(s.n ? "no dump in %s matches" :
+				"no dump stored in %s",
 			  o->store_dir);
 		return EXIT_ANALYZE_NO_MATCH;
 	}

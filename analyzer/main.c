@@ -110,6 +110,7 @@ static void help(void)
 	       "  -D, --directory=DIR     store of dumps (default %s)\n"
 	       "      --firmware=FILE     firmware ELF the remote was running\n"
 	       "      --firmware-dir=DIR  look for firmware in DIR first (repeatable)\n"
+	       "      --debug             log every decision (also RPROC_LOG_LEVEL=debug)\n"
 	       "  -h, --help              show this help; VERB --help for a verb\n"
 	       "      --version           show the version\n"
 	       "\n"
@@ -133,6 +134,7 @@ enum global_option {
 	OPT_FIRMWARE,
 	OPT_FIRMWARE_DIR,
 	OPT_FORMAT,
+	OPT_DEBUG,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -150,6 +152,7 @@ static const struct global_option_desc global_options[] = {
 	{ "firmware", 0, REQUIRED_ARG, OPT_FIRMWARE },
 	{ "firmware-dir", 0, REQUIRED_ARG, OPT_FIRMWARE_DIR },
 	{ "format", 0, REQUIRED_ARG, OPT_FORMAT },
+	{ "debug", 0, NO_ARG, OPT_DEBUG },
 	{ "help", 'h', NO_ARG, OPT_HELP },
 	{ "version", 0, NO_ARG, OPT_VERSION },
 };
@@ -247,10 +250,8 @@ static int parse_command_line(int argc, char **argv, struct command_line *cl)
 	cl->o.store_dir = ANALYZE_DEFAULT_STORE;
 	cl->o.firmware_dirs = calloc(argc + 1, sizeof(*cl->o.firmware_dirs));
 	cl->argv = calloc(argc + 1, sizeof(*cl->argv));
-	if (!cl->o.firmware_dirs || !cl->argv) {
-		log_error("out of memory");
-		return -ENOMEM;
-	}
+	if (!cl->o.firmware_dirs || !cl->argv)
+		return log_oom();
 
 	for (int i = 1; i < argc; i++) {
 		int opt = -ENOENT;
@@ -280,6 +281,9 @@ static int parse_command_line(int argc, char **argv, struct command_line *cl)
 		case OPT_FORMAT:
 			cl->o.trace_format = value;
 			break;
+		case OPT_DEBUG:
+			log_set_max_level(LOG_DEBUG);
+			break;
 		case OPT_HELP:
 			cl->help = true;
 			break;
@@ -301,56 +305,56 @@ static int run_verb(const struct verb *verb, struct command_line *cl)
 	json_init(&out.json, stdout, cl->o.pretty);
 	status = verb->run(&cl->o, &out, cl->argc, cl->argv);
 	if (fflush(stdout) || ferror(stdout)) {
-		log_error("writing the output: %s", strerror(errno));
+		log_error_errno(-errno, "writing the output: %m");
 		return EXIT_ANALYZE_ERROR;
 	}
 	return status;
 }
 
-int main(int argc, char **argv)
+/* What the command line asks for, as an exit status. */
+static int run(struct command_line *cl)
 {
 	static char list_verb[] = "list";
-	struct command_line cl = { 0 };
 	const struct verb *verb;
-	int status;
 
-	if (parse_command_line(argc, argv, &cl)) {
-		status = EXIT_ANALYZE_USAGE;
-		goto out;
-	}
-	if (cl.version) {
+	if (cl->version) {
 		printf("rproc-analyze %s\n", RPD_VERSION);
-		status = EXIT_ANALYZE_OK;
-		goto out;
+		return EXIT_ANALYZE_OK;
 	}
-	if (cl.argc == 0) {
-		if (cl.help) {
-			help();
-			status = EXIT_ANALYZE_OK;
-			goto out;
-		}
-		/* No verb: list the store, as coredumpctl does. */
-		cl.argv[cl.argc++] = list_verb;
+	if (cl->argc == 0 && cl->help) {
+		help();
+		return EXIT_ANALYZE_OK;
 	}
+	/* No verb: list the store, as coredumpctl does. */
+	if (cl->argc == 0)
+		cl->argv[cl->argc++] = list_verb;
 
-	verb = find_verb(cl.argv[0]);
+	verb = find_verb(cl->argv[0]);
 	if (!verb) {
-		if (cl.argv[0][0] == '-')
+		if (cl->argv[0][0] == '-')
 			log_error("unknown option '%s' (see --help)",
-				  cl.argv[0]);
+				  cl->argv[0]);
 		else
-			log_error("unknown verb '%s' (see --help)", cl.argv[0]);
-		status = EXIT_ANALYZE_USAGE;
-		goto out;
+			log_error("unknown verb '%s' (see --help)",
+				  cl->argv[0]);
+		return EXIT_ANALYZE_USAGE;
 	}
-	if (cl.help) {
+	if (cl->help) {
 		printf("Usage: rproc-analyze [OPTIONS] %s", verb->usage);
 		printf("\nSee rproc-analyze --help for the common options.\n");
-		status = EXIT_ANALYZE_OK;
-		goto out;
+		return EXIT_ANALYZE_OK;
 	}
-	status = run_verb(verb, &cl);
-out:
+	return run_verb(verb, cl);
+}
+
+int main(int argc, char **argv)
+{
+	struct command_line cl = { 0 };
+	int status;
+
+	log_parse_environment();
+	status = parse_command_line(argc, argv, &cl) < 0 ? EXIT_ANALYZE_USAGE :
+							   run(&cl);
 	free(cl.o.firmware_dirs);
 	free(cl.argv);
 	return status;

@@ -1,37 +1,25 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * store.c - enumerate the dumps of a store directory.
+ * stored_dumps.c - enumerate the cores of a store.
  *
  * Everything list shows comes from each core's ELF and program headers and
  * its notes, which rpd_core_open() reads from the first gzip member(s) of a
  * .core.gz without inflating the memory behind them. The cores are closed
  * again at once: a store may hold more dumps than a process has fds.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
+#include "macro.h"
 #include "rproc/rprocdump.h"
 #include "store.h"
-#include "util.h"
-
-static bool has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n > m && !strcmp(s + n - m, suffix);
-}
-
-static bool is_core_name(const char *name)
-{
-	return name[0] != '.' &&
-	       (has_suffix(name, ".core") || has_suffix(name, ".core.gz"));
-}
+#include "stored_dumps.h"
+#include "string_util.h"
 
 static char *strdup_or_null(const char *s)
 {
@@ -50,34 +38,29 @@ static void describe_core(struct stored_dump *d, const struct rpd_core *core)
 	d->reason = strdup_or_null(reason);
 	d->truncated = truncated && !strcmp(truncated, "1");
 	d->core_size = rpd_core_size(core);
-	if (parse_int64(rpd_core_info(core, "crash_time"), &d->time))
+	if (safe_atoi64(rpd_core_info(core, "crash_time"), &d->time) == 0)
 		d->time_from_note = true;
 }
 
-/* Fills d for dir/name; an unreadable core is recorded, not fatal. */
-static int read_dump(int dir_fd, const char *dir, const char *name,
+/* Fills d for the core f; an unreadable core is recorded, not fatal. */
+static int read_dump(const struct store *s, const struct store_file *f,
 		     struct stored_dump *d)
 {
-	struct rpd_core *core;
-	struct stat st;
+	_cleanup_(rpd_core_freep) struct rpd_core *core = NULL;
 
-	if (fstatat(dir_fd, name, &st, 0) < 0 || !S_ISREG(st.st_mode))
-		return 0;
-	if (asprintf(&d->path, "%s/%s", dir, name) < 0) {
+	if (asprintf(&d->path, "%s/%s", s->path, f->name) < 0) {
 		d->path = NULL;
 		return -ENOMEM;
 	}
-	d->file = d->path + strlen(dir) + 1;
-	d->disk_size = (uint64_t)st.st_size;
-	d->time = st.st_mtim.tv_sec;
-
+	d->file = d->path + strlen(s->path) + 1;
+	d->disk_size = (uint64_t)f->st.st_size;
+	d->time = f->st.st_mtim.tv_sec;
 	if (rpd_core_open(d->path, &core) < 0) {
 		d->error = strdup(rpd_error());
-		return d->error ? 1 : -ENOMEM;
+		return d->error ? 0 : -ENOMEM;
 	}
 	describe_core(d, core);
-	rpd_core_free(core);
-	return 1;
+	return 0;
 }
 
 static void stored_dump_clear(struct stored_dump *d)
@@ -99,55 +82,44 @@ static int compare_newest_first(const void *a, const void *b)
 	return strcmp(y->file, x->file);
 }
 
-static int add_dump(struct store *s, size_t *cap, DIR *d, const char *dir,
-		    const char *name)
+static int read_dumps(const struct store *store, const struct store_file *files,
+		      size_t n, struct stored_dumps *s)
 {
-	struct stored_dump dump = { 0 };
-	int r;
-
-	if (s->n == *cap) {
-		size_t n = *cap ? 2 * *cap : 16;
-		struct stored_dump *p = reallocarray(s->dumps, n, sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		s->dumps = p;
-		*cap = n;
+	s->dumps = calloc(n + 1, sizeof(*s->dumps));
+	if (!s->dumps)
+		return log_oom();
+	for (size_t i = 0; i < n; i++) {
+		if (files[i].kind != DUMP_KIND_CORE)
+			continue;
+		if (read_dump(store, &files[i], &s->dumps[s->n]) < 0) {
+			stored_dump_clear(&s->dumps[s->n]);
+			return log_oom();
+		}
+		s->n++;
 	}
-	r = read_dump(dirfd(d), dir, name, &dump);
-	if (r <= 0) {
-		stored_dump_clear(&dump);
-		return r;
-	}
-	s->dumps[s->n++] = dump;
 	return 0;
 }
 
-int store_scan(const char *dir, struct store *s)
+int stored_dumps_scan(const char *dir, struct stored_dumps *s)
 {
-	struct dirent *de;
-	size_t cap = 0;
-	DIR *d;
-	int r = 0;
+	struct store_file *files = NULL;
+	struct store store;
+	size_t n = 0;
+	int r;
 
-	*s = (struct store){ 0 };
-	d = opendir(dir);
-	if (!d)
-		return rpd_fail(-errno, "%s: %s", dir, strerror(errno));
-	while ((errno = 0, de = readdir(d))) {
-		if (!is_core_name(de->d_name))
-			continue;
-		r = add_dump(s, &cap, d, dir, de->d_name);
-		if (r < 0) {
-			r = rpd_fail(r, "%s: %s", dir, strerror(-r));
-			break;
-		}
-	}
-	if (!r && errno)
-		r = rpd_fail(-errno, "%s: %s", dir, strerror(errno));
-	closedir(d);
+	*s = (struct stored_dumps){ 0 };
+	r = store_open_readonly(dir, &store);
+	if (r == -ENOENT)
+		return log_error_errno(r, "no dump stored in %s: %m", dir);
+	if (r < 0)
+		return log_error_errno(r, "%s: %m", dir);
+	r = store_list(&store, true, &files, &n);
+	if (r >= 0)
+		r = read_dumps(&store, files, n, s);
+	store_files_free(files, n);
+	store_close(&store);
 	if (r < 0) {
-		store_free(s);
+		stored_dumps_free(s);
 		return r;
 	}
 	if (s->n)
@@ -155,19 +127,12 @@ int store_scan(const char *dir, struct store *s)
 	return 0;
 }
 
-void store_free(struct store *s)
+void stored_dumps_free(struct stored_dumps *s)
 {
 	for (size_t i = 0; i < s->n; i++)
 		stored_dump_clear(&s->dumps[i]);
 	free(s->dumps);
-	*s = (struct store){ 0 };
-}
-
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
+	*s = (struct stored_dumps){ 0 };
 }
 
 bool stored_dump_matches(const struct stored_dump *d, const char *match)

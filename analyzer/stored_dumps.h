@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * store.h - the dumps rproc-collect stored in a directory, newest first.
+ * stored_dumps.h - the cores of a store, as list shows them, newest first.
  */
-#ifndef RPD_ANALYZE_STORE_H
-#define RPD_ANALYZE_STORE_H
+#ifndef RPD_ANALYZE_STORED_DUMPS_H
+#define RPD_ANALYZE_STORED_DUMPS_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
-/* What list shows of one stored dump, read from its headers and notes. */
+/* What list shows of one stored core, read from its headers and notes. */
 struct stored_dump {
 	char *path;	  /* directory/file */
 	const char *file; /* the file name within path */
@@ -25,19 +25,20 @@ struct stored_dump {
 	char *reason; /* crash_reason, else crash_type */
 };
 
-struct store {
+struct stored_dumps {
 	struct stored_dump *dumps;
 	size_t n;
 };
 
 /*
- * Reads every *.core and *.core.gz of dir (hidden files are collectors'
- * temporaries) and sorts them newest first. A file that cannot be read is
- * kept with its error. Returns 0, or a negative errno with rpd_error() when
- * the directory itself cannot be read (-ENOENT if it does not exist).
+ * Reads every core of the store at dir (*.core and *.core.gz, whatever
+ * their names; hidden files are collectors' temporaries) and sorts them
+ * newest first. A core that cannot be read is kept with its error.
+ * Returns 0, -ENOENT if dir does not exist, or another negative errno if
+ * it cannot be read; failures are logged.
  */
-int store_scan(const char *dir, struct store *s);
-void store_free(struct store *s);
+int stored_dumps_scan(const char *dir, struct stored_dumps *s);
+void stored_dumps_free(struct stored_dumps *s);
 
 /* True if match names the dump's remote or firmware, or is part of its file
  * name. */

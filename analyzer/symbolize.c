@@ -15,8 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
+#include "macro.h"
 #include "symbolize.h"
-#include "util.h"
 
 struct symbolizer {
 	Dwfl *dwfl;
@@ -36,19 +37,20 @@ int symbolizer_open(const char *firmware_path, struct symbolizer **out)
 	struct symbolizer *s = calloc(1, sizeof(*s));
 
 	if (!s)
-		return rpd_fail(-ENOMEM, "out of memory");
+		return log_oom();
 	s->dwfl = dwfl_begin(&dwfl_callbacks);
 	if (!s->dwfl) {
 		free(s);
-		return rpd_fail(-ENOMEM, "libdwfl: %s", dwfl_errmsg(-1));
+		return log_warning_errno(-ENOMEM, "no symbols: libdwfl: %s",
+					 dwfl_errmsg(-1));
 	}
 	dwfl_report_begin(s->dwfl);
 	s->mod = dwfl_report_elf(s->dwfl, "firmware", firmware_path, -1, 0,
 				 false);
 	dwfl_report_end(s->dwfl, NULL, NULL);
 	if (!s->mod) {
-		int r = rpd_fail(-EINVAL, "%s: %s", firmware_path,
-				 dwfl_errmsg(-1));
+		int r = log_warning_errno(-EINVAL, "no symbols: %s: %s",
+					  firmware_path, dwfl_errmsg(-1));
 
 		symbolizer_free(s);
 		return r;
@@ -82,6 +84,23 @@ int symbolizer_function_range(struct symbolizer *s, uint64_t addr,
 	*start = (addr | 1) - offset;
 	*end = *start + MAX(sym.st_size, 1);
 	return 0;
+}
+
+/*
+ * The compile unit whose code holds addr. libdw finds it through
+ * .debug_aranges, which clang does not emit unless asked
+ * (-gdwarf-aranges); without them every unit's ranges are searched.
+ */
+static Dwarf_Die *cu_at(struct symbolizer *s, Dwarf_Addr addr, Dwarf_Addr *bias)
+{
+	Dwarf_Die *cu = dwfl_module_addrdie(s->mod, addr, bias);
+
+	if (cu)
+		return cu;
+	while ((cu = dwfl_module_nextcu(s->mod, cu, bias)))
+		if (dwarf_haspc(cu, addr - *bias) == 1)
+			return cu;
+	return NULL;
 }
 
 /* The file a DW_AT_call_file index names in the CU's file table. */
@@ -211,7 +230,7 @@ size_t symbolize(struct symbolizer *s, uint64_t addr, struct source_frame *out,
 	out[0] = (struct source_frame){ 0 };
 	if (!s || max == 0)
 		return 1;
-	cudie = dwfl_module_addrdie(s->mod, addr, &bias);
+	cudie = cu_at(s, addr, &bias);
 	if (cudie) {
 		source_line(cudie, addr - bias, &out[0]);
 		n = scope_frames(cudie, addr - bias, out, max);
@@ -321,7 +340,7 @@ static bool function_die(struct symbolizer *s, const char *name,
 		if (!sym_name || strcmp(sym_name, name) ||
 		    GELF_ST_TYPE(sym.st_info) != STT_FUNC)
 			continue;
-		cudie = dwfl_module_addrdie(s->mod, addr & ~1ull, &bias);
+		cudie = cu_at(s, addr & ~1ull, &bias);
 		if (!cudie)
 			return false;
 		n = dwarf_getscopes(cudie, (addr & ~1ull) - bias, &scopes);
@@ -348,7 +367,7 @@ bool symbolize_tail_call(struct symbolizer *s, uint64_t return_addr,
 
 	if (!s || !callee)
 		return false;
-	cudie = dwfl_module_addrdie(s->mod, return_addr - 1, &bias);
+	cudie = cu_at(s, return_addr - 1, &bias);
 	ret = return_addr - bias;
 	if (!cudie || !find_call_site(cudie, returns_to, &ret, &site))
 		return false;

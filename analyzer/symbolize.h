@@ -23,7 +23,8 @@ struct source_frame {
 
 #define SYMBOLIZE_MAX_INLINED 8
 
-/* Reports the firmware ELF at its link addresses. Returns 0 or -errno. */
+/* Reports the firmware ELF at its link addresses. Returns 0, or -errno
+ * with a warning that there are no symbols. */
 int symbolizer_open(const char *firmware_path, struct symbolizer **out);
 void symbolizer_free(struct symbolizer *s);
 

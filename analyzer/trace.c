@@ -14,8 +14,9 @@
 #include <string.h>
 
 #include "analyze.h"
-#include "fw_symtab.h"
 #include "log.h"
+#include "macro.h"
+#include "unaligned.h"
 #include "verb_options.h"
 
 /* More than any remote's trace buffer; bounds what a hostile note costs. */
@@ -85,8 +86,7 @@ static int parse_trace_options(const struct analyze_options *o, int argc,
 static int zephyr_pos_address(const struct analyzed_core *ac,
 			      const struct trace_args *a, uint64_t *addr)
 {
-	const struct fw_symbol *sym;
-	struct fw_symtab st;
+	const struct rpd_symbol *sym;
 	uint64_t size;
 	int r;
 
@@ -98,13 +98,15 @@ static int zephyr_pos_address(const struct analyzed_core *ac,
 			log_warning("%s", rpd_error());
 		return r;
 	}
-	if (fw_symtab_load(rpd_firmware_path(ac->fw), &st) < 0)
-		return -ENOENT;
-	sym = fw_symtab_in_file(&st, ZEPHYR_POS_SYMBOL, ZEPHYR_POS_FILE);
-	if (sym)
-		*addr = sym->addr;
-	fw_symtab_clear(&st);
-	return sym ? 0 : -ENOENT;
+	r = rpd_firmware_symbol_in_file(ac->fw, ZEPHYR_POS_SYMBOL,
+					ZEPHYR_POS_FILE, &sym);
+	if (r < 0)
+		return r;
+	*addr = sym->addr;
+	log_debug(
+		"trace: Zephyr ram_console's write position is %s:%s at 0x%llx",
+		sym->file, sym->name, (unsigned long long)sym->addr);
+	return 0;
 }
 
 static void read_trace_state(const struct analyzed_core *ac,
@@ -124,8 +126,7 @@ static void read_trace_state(const struct analyzed_core *ac,
 		return;
 	}
 	state->have_zephyr_pos = true;
-	state->zephyr_pos = (uint32_t)pos[0] | (uint32_t)pos[1] << 8 |
-			    (uint32_t)pos[2] << 16 | (uint32_t)pos[3] << 24;
+	state->zephyr_pos = get_le32(pos);
 }
 
 /* The decoded text of buffer i, or NULL with the reason in *error. */
@@ -149,6 +150,11 @@ static struct rpd_trace_text *decode_buffer(const struct analyzed_core *ac,
 	if (format == RPD_TRACE_FORMAT_AUTO &&
 	    rpd_trace_format_name(note_format))
 		format = (enum rpd_trace_format)note_format;
+	log_debug("trace \"%s\": format %s (%s)", d->name,
+		  rpd_trace_format_name(format),
+		  a->format ? "--format" :
+		  format    ? "the core's trace note" :
+			      "detected from the bytes");
 	buf = malloc(d->len ? d->len : 1);
 	if (!buf) {
 		snprintf(error, error_size, "out of memory");
@@ -280,7 +286,7 @@ static bool show_buffer(const struct analyzed_core *ac, size_t i,
 int verb_trace(const struct analyze_options *o, struct output *out, int argc,
 	       char **argv)
 {
-	struct analyzed_core ac;
+	_cleanup_(analyzed_core_close) struct analyzed_core ac = { 0 };
 	struct trace_args a;
 	struct rpd_trace_state state;
 	size_t n, first, last;
@@ -297,7 +303,6 @@ int verb_trace(const struct analyze_options *o, struct output *out, int argc,
 	if (a.index >= 0 && (size_t)a.index >= n) {
 		log_error("%s: has %zu trace buffers, no index %ld", ac.path, n,
 			  a.index);
-		analyzed_core_close(&ac);
 		return EXIT_ANALYZE_ERROR;
 	}
 	first = a.index >= 0 ? (size_t)a.index : 0;
@@ -321,6 +326,5 @@ int verb_trace(const struct analyze_options *o, struct output *out, int argc,
 		json_end_object(&out->json);
 		json_finish(&out->json);
 	}
-	analyzed_core_close(&ac);
 	return ok ? EXIT_ANALYZE_OK : EXIT_ANALYZE_ERROR;
 }

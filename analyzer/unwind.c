@@ -19,8 +19,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "macro.h"
+#include "unaligned.h"
 #include "unwind.h"
-#include "util.h"
 
 #define REG(n) (1u << (n))
 #define CALLEE_SAVED                                                     \

@@ -12,8 +12,9 @@
 #include <errno.h>
 #include <string.h>
 
+#include "log.h"
+#include "unaligned.h"
 #include "unwind_dwfl.h"
-#include "util.h"
 
 #define THREAD_ID 1
 #define ARM_DWARF_NREGS 16 /* r0-r15; libdwfl's ARM backend unwinds these */
@@ -114,7 +115,10 @@ int dwfl_cfi_attach(struct dwfl_cfi *dc, Dwfl *dwfl,
 {
 	*dc = (struct dwfl_cfi){ .dwfl = dwfl, .mem = *mem };
 	if (!dwfl_attach_state(dwfl, NULL, THREAD_ID, &thread_callbacks, dc))
-		return rpd_fail(-EINVAL, "libdwfl: %s", dwfl_errmsg(-1));
+		return log_warning_errno(
+			-EINVAL,
+			"libdwfl: %s: unwinding without call-frame information",
+			dwfl_errmsg(-1));
 	*cfi = (struct unwind_cfi){ .unwind = dwfl_cfi_unwind, .ctx = dc };
 	return 0;
 }

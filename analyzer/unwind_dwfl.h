@@ -21,7 +21,8 @@ struct dwfl_cfi {
 /*
  * Attaches a "process" of one thread to dwfl (which has the firmware
  * reported and nothing attached yet), whose memory is mem, and sets cfi
- * to unwind it. dc must outlive dwfl. Returns 0 or -EINVAL.
+ * to unwind it. dc must outlive dwfl. Returns 0, or -EINVAL (logged as a
+ * warning).
  */
 int dwfl_cfi_attach(struct dwfl_cfi *dc, Dwfl *dwfl,
 		    const struct unwind_memory *mem, struct unwind_cfi *cfi);

@@ -16,11 +16,9 @@
 #include <string.h>
 
 #include "analyze.h"
-#include "fw_symtab.h"
 #include "log.h"
-#include "util.h"
+#include "macro.h"
 
-#define COMPARE_CHUNK 65536
 /* Differing runs kept per section copy; the rest are only counted. */
 #define MAX_RANGES 256
 /* Bytes of each run shown, expected and found. */
@@ -33,32 +31,29 @@ struct diff_range {
 	uint8_t found[SHOWN_BYTES];
 };
 
-/* One copy of a section: at its load address or at its run address. */
+/* The differing runs of one copy of a section (librprocdump's check). */
 struct section_check {
-	const struct rpd_section *section;
-	uint64_t base;	  /* address of its first byte in the dump */
-	const char *copy; /* "load", "run", or "load+run" */
-	uint64_t compared;
-	uint64_t differing;
+	const struct rpd_readonly_check *check;
 	struct diff_range ranges[MAX_RANGES];
 	size_t nranges; /* kept */
 	size_t dropped; /* runs beyond MAX_RANGES */
-	bool in_run;	/* the last byte compared differed */
 };
 
 struct verify_result {
-	struct section_check *checks;
+	struct rpd_readonly_check *checks;
+	struct section_check *runs; /* one per check */
 	size_t nchecks;
 	uint64_t compared, differing, not_dumped;
 };
 
-static void note_difference(struct section_check *c, uint64_t addr,
+/* Adds a differing byte to its run, or starts a run. */
+static void note_difference(void *ctx, size_t check, uint64_t addr,
 			    uint8_t expected, uint8_t found)
 {
+	struct section_check *c = &((struct verify_result *)ctx)->runs[check];
 	struct diff_range *r = c->nranges ? &c->ranges[c->nranges - 1] : NULL;
 
-	c->differing++;
-	if (c->in_run && r && r->addr + r->len == addr) {
+	if (r && r->addr + r->len == addr) {
 		if (r->len < SHOWN_BYTES) {
 			r->expected[r->len] = expected;
 			r->found[r->len] = found;
@@ -66,7 +61,6 @@ static void note_difference(struct section_check *c, uint64_t addr,
 		r->len++;
 		return;
 	}
-	c->in_run = true;
 	if (c->nranges == MAX_RANGES) {
 		c->dropped++;
 		return;
@@ -75,58 +69,6 @@ static void note_difference(struct section_check *c, uint64_t addr,
 	*r = (struct diff_range){ .addr = addr, .len = 1 };
 	r->expected[0] = expected;
 	r->found[0] = found;
-}
-
-/*
- * Compares [addr, addr + len) of the dump, which holds the section's bytes
- * from offset off, with the image.
- */
-static int compare_span(const struct analyzed_core *ac, struct section_check *c,
-			uint64_t addr, uint64_t len, uint64_t off)
-{
-	/* Static: 128 KiB is too much for a stack, and a verb runs once. */
-	static uint8_t want[COMPARE_CHUNK], got[COMPARE_CHUNK];
-
-	c->in_run = false;
-	for (uint64_t done = 0; done < len;) {
-		size_t n = (size_t)MIN(len - done, (uint64_t)COMPARE_CHUNK);
-
-		if (rpd_firmware_read(ac->fw, c->section->vaddr + off + done,
-				      want, n) < 0 ||
-		    rpd_core_read(ac->core, addr + done, got, n) < 0)
-			return -EIO;
-		for (size_t i = 0; i < n; i++) {
-			if (want[i] != got[i])
-				note_difference(c, addr + done + i, want[i],
-						got[i]);
-			else
-				c->in_run = false;
-		}
-		done += n;
-	}
-	c->compared += len;
-	return 0;
-}
-
-/* Compares what the core's segments hold of one copy of a section. */
-static int check_copy(const struct analyzed_core *ac, struct section_check *c)
-{
-	uint64_t size = c->section->size;
-
-	c->compared = 0;
-	for (size_t i = 0; i < rpd_core_nsegments(ac->core); i++) {
-		const struct rpd_segment *seg = rpd_core_segment(ac->core, i);
-		uint64_t lo = MAX(c->base, seg->vaddr);
-		uint64_t hi = MIN(c->base + size, seg->vaddr + seg->filesz);
-		int r;
-
-		if (lo >= hi)
-			continue;
-		r = compare_span(ac, c, lo, hi - lo, lo - c->base);
-		if (r < 0)
-			return r;
-	}
-	return 0;
 }
 
 static int cmp_range(const void *a, const void *b)
@@ -139,32 +81,29 @@ static int cmp_range(const void *a, const void *b)
 static int verify_sections(const struct analyzed_core *ac,
 			   struct verify_result *res)
 {
-	size_t n = rpd_firmware_nreadonly(ac->fw);
-	int r;
-
 	/* Two copies at most per section. */
-	res->checks = calloc(2 * n + 1, sizeof(*res->checks));
-	if (!res->checks)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		const struct rpd_section *s = rpd_firmware_readonly(ac->fw, i);
-		bool two = s->paddr != s->vaddr;
+	size_t max = 2 * rpd_firmware_nreadonly(ac->fw) + 1;
+	int n;
 
-		for (int k = 0; k < (two ? 2 : 1); k++) {
-			struct section_check *c = &res->checks[res->nchecks++];
+	res->checks = calloc(max, sizeof(*res->checks));
+	res->runs = calloc(max, sizeof(*res->runs));
+	if (!res->checks || !res->runs)
+		return log_oom();
+	n = rpd_core_compare_firmware(ac->core, ac->fw, res->checks, max,
+				      note_difference, res);
+	if (n < 0)
+		return log_error_errno(n, "%s", rpd_error());
+	res->nchecks = (size_t)n;
+	for (size_t i = 0; i < res->nchecks; i++) {
+		const struct rpd_readonly_check *c = &res->checks[i];
 
-			c->section = s;
-			c->base = k ? s->vaddr : s->paddr;
-			c->copy = !two ? "load+run" : k ? "run" : "load";
-			r = check_copy(ac, c);
-			if (r < 0)
-				return r;
-			qsort(c->ranges, c->nranges, sizeof(*c->ranges),
-			      cmp_range);
-			res->compared += c->compared;
-			res->differing += c->differing;
-			res->not_dumped += s->size - c->compared;
-		}
+		res->runs[i].check = c;
+		/* Runs come in the order of the core's segments. */
+		qsort(res->runs[i].ranges, res->runs[i].nranges,
+		      sizeof(*res->runs[i].ranges), cmp_range);
+		res->compared += c->compared;
+		res->differing += c->differing;
+		res->not_dumped += c->section->size - c->compared;
 	}
 	return 0;
 }
@@ -179,16 +118,18 @@ static const char *verdict(const struct verify_result *res)
 }
 
 /* "function+0x12" of a dump address of a section copy, into buf. */
-static const char *symbol_name(const struct fw_symtab *st,
-			       const struct section_check *c, uint64_t addr,
-			       char *buf, size_t size, uint64_t *offset)
+static const char *symbol_name(const struct rpd_firmware *fw,
+			       const struct rpd_readonly_check *c,
+			       uint64_t addr, char *buf, size_t size,
+			       uint64_t *offset)
 {
 	uint64_t cpu = c->section->vaddr + (addr - c->base);
-	const struct fw_symbol *sym = st ? fw_symtab_at(st, cpu) : NULL;
+	const struct rpd_symbol *sym;
 
-	*offset = sym ? cpu - sym->addr : 0;
-	if (!sym)
+	*offset = 0;
+	if (rpd_firmware_symbol_at(fw, cpu, &sym) < 0)
 		return NULL;
+	*offset = cpu - sym->addr;
 	snprintf(buf, size, "%s+0x%" PRIx64, sym->name, *offset);
 	return sym->name;
 }
@@ -204,9 +145,10 @@ static void hex_bytes(char *out, const uint8_t *b, uint64_t len)
 		strcpy(out, "...");
 }
 
-static void print_check(FILE *f, const struct fw_symtab *st,
-			const struct section_check *c)
+static void print_check(FILE *f, const struct rpd_firmware *fw,
+			const struct section_check *run)
 {
+	const struct rpd_readonly_check *c = run->check;
 	const struct rpd_section *s = c->section;
 	uint64_t missing = s->size - c->compared;
 	char where[160], want[2 * SHOWN_BYTES + 4], got[2 * SHOWN_BYTES + 4];
@@ -224,10 +166,10 @@ static void print_check(FILE *f, const struct fw_symtab *st,
 		fprintf(f, "%" PRIu64 " bytes differ%s\n", c->differing,
 			missing ? ", part not dumped" : "");
 
-	for (size_t i = 0; i < c->nranges; i++) {
-		const struct diff_range *r = &c->ranges[i];
+	for (size_t i = 0; i < run->nranges; i++) {
+		const struct diff_range *r = &run->ranges[i];
 
-		if (!symbol_name(st, c, r->addr, where, sizeof(where), &offset))
+		if (!symbol_name(fw, c, r->addr, where, sizeof(where), &offset))
 			snprintf(where, sizeof(where), "(no symbol)");
 		hex_bytes(want, r->expected, r->len);
 		hex_bytes(got, r->found, r->len);
@@ -236,17 +178,16 @@ static void print_check(FILE *f, const struct fw_symtab *st,
 			"image %s, memory %s\n",
 			r->addr, r->len, where, want, got);
 	}
-	if (c->dropped)
-		fprintf(f, "  ... and %zu more ranges\n", c->dropped);
+	if (run->dropped)
+		fprintf(f, "  ... and %zu more ranges\n", run->dropped);
 }
 
 static void print_result(FILE *f, const struct analyzed_core *ac,
-			 const struct fw_symtab *st,
 			 const struct verify_result *res)
 {
 	fprintf(f, "firmware %s\n", rpd_firmware_path(ac->fw));
 	for (size_t i = 0; i < res->nchecks; i++)
-		print_check(f, st, &res->checks[i]);
+		print_check(f, ac->fw, &res->runs[i]);
 	if (res->differing)
 		fprintf(f,
 			"verdict: CORRUPTED: %" PRIu64 " of %" PRIu64
@@ -263,15 +204,15 @@ static void print_result(FILE *f, const struct analyzed_core *ac,
 			"verdict: unchecked: no read-only byte was dumped\n");
 }
 
-static void json_range(struct json_writer *j, const struct fw_symtab *st,
-		       const struct section_check *c,
+static void json_range(struct json_writer *j, const struct rpd_firmware *fw,
+		       const struct rpd_readonly_check *c,
 		       const struct diff_range *r)
 {
 	char where[160], want[2 * SHOWN_BYTES + 4], got[2 * SHOWN_BYTES + 4];
 	uint64_t offset;
 	const char *name;
 
-	name = symbol_name(st, c, r->addr, where, sizeof(where), &offset);
+	name = symbol_name(fw, c, r->addr, where, sizeof(where), &offset);
 	hex_bytes(want, r->expected, r->len);
 	hex_bytes(got, r->found, r->len);
 	json_begin_object(j, NULL);
@@ -289,7 +230,6 @@ static void json_range(struct json_writer *j, const struct fw_symtab *st,
 }
 
 static void json_result(struct json_writer *j, const struct analyzed_core *ac,
-			const struct fw_symtab *st,
 			const struct verify_result *res)
 {
 	json_begin_object(j, NULL);
@@ -300,7 +240,8 @@ static void json_result(struct json_writer *j, const struct analyzed_core *ac,
 	json_uint(j, "not_dumped", res->not_dumped);
 	json_begin_array(j, "sections");
 	for (size_t i = 0; i < res->nchecks; i++) {
-		const struct section_check *c = &res->checks[i];
+		const struct section_check *run = &res->runs[i];
+		const struct rpd_readonly_check *c = run->check;
 
 		json_begin_object(j, NULL);
 		json_string(j, "name", c->section->name);
@@ -311,10 +252,10 @@ static void json_result(struct json_writer *j, const struct analyzed_core *ac,
 		json_uint(j, "not_dumped", c->section->size - c->compared);
 		json_uint(j, "differing", c->differing);
 		json_begin_array(j, "ranges");
-		for (size_t k = 0; k < c->nranges; k++)
-			json_range(j, st, c, &c->ranges[k]);
+		for (size_t k = 0; k < run->nranges; k++)
+			json_range(j, ac->fw, c, &run->ranges[k]);
 		json_end_array(j);
-		json_uint(j, "ranges_not_shown", c->dropped);
+		json_uint(j, "ranges_not_shown", run->dropped);
 		json_end_object(j);
 	}
 	json_end_array(j);
@@ -339,7 +280,6 @@ static int open_verified_core(const struct analyze_options *o, int argc,
 	if (!ac->fw) {
 		log_error("%s: verify needs the firmware: %s", ac->path,
 			  ac->fw_problem);
-		analyzed_core_close(ac);
 		return EXIT_ANALYZE_ERROR;
 	}
 	if (ac->fw_problem[0])
@@ -351,35 +291,23 @@ int verb_verify(const struct analyze_options *o, struct output *out, int argc,
 		char **argv)
 {
 	struct verify_result res = { 0 };
-	struct analyzed_core ac;
-	struct fw_symtab st;
-	bool have_symbols;
+	_cleanup_(analyzed_core_close) struct analyzed_core ac = { 0 };
 	int status;
 
 	status = open_verified_core(o, argc, argv, &ac);
 	if (status != EXIT_ANALYZE_OK)
 		return status;
-	if (verify_sections(&ac, &res) < 0) {
-		log_error("%s: %s", ac.path,
-			  res.checks ? rpd_error() : "out of memory");
+	if (verify_sections(&ac, &res) < 0)
 		status = EXIT_ANALYZE_ERROR;
-		goto out;
-	}
-	/* Without symbols the ranges are still reported, by address. */
-	have_symbols = fw_symtab_load(rpd_firmware_path(ac.fw), &st) == 0;
-	if (out->is_json)
-		json_result(&out->json, &ac, have_symbols ? &st : NULL, &res);
+	else if (out->is_json)
+		json_result(&out->json, &ac, &res);
 	else
-		print_result(out->f, &ac, have_symbols ? &st : NULL, &res);
-	if (have_symbols)
-		fw_symtab_clear(&st);
-
-	if (res.differing)
+		print_result(out->f, &ac, &res);
+	if (status == EXIT_ANALYZE_OK && res.differing)
 		status = EXIT_ANALYZE_DIFFERS;
-	else if (!res.compared)
+	else if (status == EXIT_ANALYZE_OK && !res.compared)
 		status = EXIT_ANALYZE_ERROR; /* nothing to call clean */
-out:
+	free(res.runs);
 	free(res.checks);
-	analyzed_core_close(&ac);
 	return status;
 }

@@ -25,13 +25,16 @@
 #include "collect.h"
 #include "collect_devcd.h"
 #include "devcd_source.h"
-#include "elf_header.h"
+#include "dump_name.h"
 #include "firmware_search.h"
+#include "io_util.h"
 #include "log.h"
+#include "macro.h"
 #include "recovery.h"
 #include "spool.h"
 #include "store.h"
-#include "util.h"
+#include "string_util.h"
+#include "vacuum.h"
 
 /* Reads of a sysfs bin attribute return at most a page each; many of them
  * go into one buffer, which is then written in one go. */
@@ -71,35 +74,13 @@ static void read_boot_id(char *out, size_t size)
 		fclose(f);
 }
 
-/*
- * The size of the dump from its ELF and program headers: where its last
- * segment or note ends. 0 if buf does not hold them (not an ELF, or
- * headers beyond the first chunk).
- */
+/* The size of the dump its headers give, 0 if the first chunk does not
+ * hold them (not an ELF, or headers beyond it). */
 static uint64_t declared_size(const uint8_t *buf, size_t len)
 {
-	struct elf_ehdr eh;
-	uint64_t end = 0;
+	uint64_t size;
 
-	if (len < EI_NIDENT || memcmp(buf, ELFMAG, SELFMAG) ||
-	    buf[EI_DATA] != ELFDATA2LSB ||
-	    (buf[EI_CLASS] != ELFCLASS32 && buf[EI_CLASS] != ELFCLASS64) ||
-	    len < elf_ehdr_size(buf[EI_CLASS]))
-		return 0;
-	elf_decode_ehdr(buf, &eh);
-	if (eh.phentsize != elf_phdr_size(eh.elf_class) ||
-	    !range_within(eh.phoff, (uint64_t)eh.phentsize * eh.phnum, len))
-		return 0;
-	for (size_t i = 0; i < eh.phnum; i++) {
-		Elf64_Phdr ph;
-
-		elf_decode_phdr(buf + eh.phoff + i * eh.phentsize, eh.elf_class,
-				&ph);
-		if (ph.p_filesz > UINT64_MAX - ph.p_offset)
-			return 0;
-		end = MAX(end, ph.p_offset + ph.p_filesz);
-	}
-	return end;
+	return rpd_devcd_declared_size(buf, len, &size) < 0 ? 0 : size;
 }
 
 static const char *who(const struct collection *c)
@@ -121,15 +102,18 @@ static void take_crash_time(struct collection *c, const uint8_t *buf,
 	if (rpd_devcd_open_mem(buf, len, c->src.devcd, &dump) < 0)
 		return;
 	/* Up to 9999-12-31: a stored name has four digits of year. */
-	if (parse_int64(rpd_devcd_info(dump, "crash_time"), &t) && t > 0 &&
-	    t <= 253402300799 && (time_t)t == t)
+	if (safe_atoi64(rpd_devcd_info(dump, "crash_time"), &t) == 0 && t > 0 &&
+	    t <= 253402300799 && (time_t)t == t) {
 		c->crash_time = (time_t)t;
+		log_debug("%s: crash time %lld from the dump's RPROC note",
+			  who(c), (long long)t);
+	}
 	rpd_devcd_free(dump);
 }
 
 static int create_spool(struct collection *c, bool compressed)
 {
-	char base[STORE_BASE_MAX];
+	char base[DUMP_NAME_BASE_MAX];
 	struct spool_meta meta = {
 		.base = base,
 		.remote = c->src.name,
@@ -140,8 +124,8 @@ static int create_spool(struct collection *c, bool compressed)
 		.crash_time = c->crash_time,
 	};
 
-	store_base_name(c->src.name, c->src.firmware, c->crash_time, c->boot_id,
-			base, sizeof(base));
+	dump_name_format(c->src.name, c->src.firmware, c->crash_time,
+			 c->boot_id, base, sizeof(base));
 	return spool_create(&c->store, &meta, compressed,
 			    c->cfg->compress_threads, &c->spool);
 }
@@ -156,6 +140,10 @@ static int choose_spool(struct collection *c, bool *compressed)
 	if (r < 0)
 		return r;
 	*compressed = !c->declared || size > room;
+	log_debug(
+		"%s: dump %s declares %llu bytes, the store has room for %llu",
+		who(c), c->src.devcd, (unsigned long long)c->declared,
+		(unsigned long long)room);
 	if (*compressed)
 		log_info("%s: dump %s: %s; spooling it compressed", who(c),
 			 c->src.devcd,
@@ -178,10 +166,10 @@ static void log_oversize(const struct collection *c, const char *outcome)
 static void log_short_read(const struct collection *c, int err)
 {
 	if (err)
-		log_warning(
-			"%s: reading dump %s failed after %.1f MiB (%s; deleted by the kernel?): keeping what was read, marked truncated",
-			who(c), c->src.devcd, (double)c->read / MIB,
-			strerror(err));
+		log_warning_errno(
+			-err,
+			"%s: reading dump %s failed after %.1f MiB (%m; deleted by the kernel?): keeping what was read, marked truncated",
+			who(c), c->src.devcd, (double)c->read / MIB);
 	else if (c->declared > c->read)
 		log_warning(
 			"%s: dump %s ended after %.1f of %.1f MiB: keeping what was read, marked truncated",
@@ -241,8 +229,10 @@ static int copy_in_parallel(struct collection *c, int *err)
 	r = spool_copy_parallel(&c->spool, &pc);
 	if (r < 0 && !pc.readers) {
 		/* Out of fds or memory, say: the caller's fd reads on. */
-		log_warning("%s: dump %s: %s; reading it with one thread",
-			    who(c), c->src.devcd, rpd_error());
+		log_warning_errno(
+			r,
+			"%s: dump %s: cannot start more readers: %m; reading it with one thread",
+			who(c), c->src.devcd);
 		return 1;
 	}
 	if (r < 0)
@@ -270,10 +260,13 @@ static int spool_dump(struct collection *c, int fd, uint8_t *buf)
 	int err, r;
 
 	n = pread_some(fd, buf, READ_CHUNK, 0, &err);
+	if (!n && err)
+		return log_error_errno(-err, "%s: dump %s: %m", who(c),
+				       c->src.devcd);
 	if (!n)
-		return rpd_fail(err ? -err : -ENODATA, "%s: dump %s: %s",
-				who(c), c->src.devcd,
-				err ? strerror(err) : "empty (already freed?)");
+		return log_error_errno(-ENODATA,
+				       "%s: dump %s: empty (already freed?)",
+				       who(c), c->src.devcd);
 	c->declared = declared_size(buf, n);
 	take_crash_time(c, buf, n);
 	if (c->declared > limit && c->cfg->oversize == OVERSIZE_DROP) {
@@ -326,20 +319,23 @@ static int take_dump(struct collection *c)
 {
 	_cleanup_free_ uint8_t *buf = malloc(READ_CHUNK);
 	_cleanup_close_ int fd = -1;
-	int outcome;
+	int outcome, r;
 
 	if (!buf)
-		return rpd_fail(-ENOMEM, "out of memory");
-	outcome = fd = devcd_source_open_data(&c->src);
-	if (outcome >= 0)
-		outcome = spool_dump(c, fd, buf);
+		return log_oom();
+	fd = devcd_source_open_data(&c->src);
+	if (fd < 0)
+		return log_error_errno(fd, "%s/data: %m", c->src.devcd);
+	outcome = spool_dump(c, fd, buf);
 	if (outcome < 0 || outcome == DROPPED)
 		spool_remove(&c->spool);
 	if (outcome < 0)
 		return outcome;
-	if (devcd_source_release(&c->src) < 0) {
+	r = devcd_source_release(&c->src);
+	if (r < 0) {
 		/* The bytes are safe; the kernel frees the dump in time. */
-		log_warning("%s: %s", who(c), rpd_error());
+		log_warning_errno(r, "%s: %s/data: cannot release the dump: %m",
+				  who(c), c->src.devcd);
 	} else if (outcome == SPOOLED) {
 		char readers[32] = "";
 
@@ -358,21 +354,47 @@ static int take_dump(struct collection *c)
 	return outcome;
 }
 
-static int open_firmware(const struct collect_config *cfg,
-			 const struct spool_meta *meta,
-			 struct rpd_firmware **fw)
+/*
+ * The firmware the remote runs, found as the kernel finds it. A dump is
+ * stored without it rather than not at all: the warning says why.
+ */
+static struct rpd_firmware *open_firmware(const struct collect_config *cfg,
+					  const struct spool_meta *meta)
 {
 	const char *extra[] = { cfg->firmware_path, NULL };
-	_cleanup_free_ char *path = NULL;
+	_cleanup_free_ char *path = NULL, *tried = NULL;
+	struct rpd_firmware *fw;
 	int r;
 
-	*fw = NULL;
-	if (!meta->firmware || !*meta->firmware)
-		return rpd_fail(-ENOENT, "the remote names no firmware");
-	r = firmware_find(NULL, extra, meta->firmware, &path);
-	if (r >= 0)
-		r = rpd_firmware_open(path, fw);
-	return r;
+	if (!meta->firmware || !*meta->firmware) {
+		log_warning(
+			"%s: the remote names no firmware: storing the dump without firmware",
+			meta->remote);
+		return NULL;
+	}
+	r = firmware_find(NULL, extra, meta->firmware, &path, &tried);
+	if (r == -ENOENT)
+		log_warning(
+			"%s: firmware '%s' not found in %s: storing the dump without firmware",
+			meta->remote, meta->firmware, tried);
+	else if (r == -EINVAL)
+		log_warning(
+			"%s: firmware name '%s' is not a relative path: storing the dump without firmware",
+			meta->remote, meta->firmware);
+	else if (r < 0)
+		log_warning_errno(
+			r,
+			"%s: looking for firmware '%s': %m: storing the dump without firmware",
+			meta->remote, meta->firmware);
+	if (r < 0)
+		return NULL;
+	r = rpd_firmware_open(path, &fw);
+	if (r < 0) {
+		log_warning("%s: %s: storing the dump without firmware",
+			    meta->remote, rpd_error());
+		return NULL;
+	}
+	return fw;
 }
 
 /* ENOSPC and the like pass; a dump that cannot be converted does not. */
@@ -389,7 +411,7 @@ static int write_core(const struct collect_config *cfg, struct store *store,
 		      struct rpd_convert_result *result, char **final_name,
 		      uint64_t *disk)
 {
-	char remote[STORE_NAME_FIELD_MAX + 1];
+	char remote[DUMP_NAME_FIELD_MAX + 1];
 	const struct spool_meta *m = &sp->meta;
 	struct rpd_convert_info info = {
 		.rproc_name = m->remote,
@@ -398,11 +420,12 @@ static int write_core(const struct collect_config *cfg, struct store *store,
 		.kernel_release = m->kernel_release,
 		.collector = "rproc-collect " RPD_VERSION,
 	};
-	struct atomic_file f;
+	_cleanup_(atomic_file_release) struct atomic_file f = { .dir_fd = -1,
+								.fd = -1 };
 	struct stat st;
 	int r;
 
-	store_sanitize(m->remote, remote, sizeof(remote));
+	dump_name_sanitize(m->remote, remote, sizeof(remote));
 	r = store_lock(store);
 	if (r >= 0)
 		r = store_vacuum(store, cfg, remote, NULL);
@@ -411,24 +434,24 @@ static int write_core(const struct collect_config *cfg, struct store *store,
 		return r;
 	r = atomic_file_openat(store->dir_fd, m->base, 0600, &f);
 	if (r < 0)
-		return rpd_fail_prefix(r, "%s", store->path);
+		return r;
 	r = collect_write_gz(dump, fw, &info, cfg->compress_level,
 			     cfg->compress_threads, f.fd, result);
-	if (r >= 0 && fstat(f.fd, &st) < 0)
-		r = rpd_fail(-errno, "%s: %m", store->path);
-	if (r >= 0)
-		r = store_lock(store);
-	if (r >= 0) {
-		*disk = (uint64_t)st.st_blocks * 512;
-		r = store_commit(store, &f, m->base, ".core.gz", final_name);
-		/* Stored: a failure now must not make the spool stay, which
-		 * would store the dump a second time. */
-		if (r >= 0 && store_vacuum(store, cfg, NULL, *final_name) < 0)
-			log_warning("%s: limits not applied: %s", m->remote,
-				    rpd_error());
-		store_unlock(store);
-	}
-	atomic_file_release(&f);
+	if (r < 0)
+		return log_error_errno(r, "%s: %s", m->remote, rpd_error());
+	if (fstat(f.fd, &st) < 0)
+		return log_error_errno(-errno, "%s/%s: %m", store->path,
+				       f.tmp_name);
+	r = store_lock(store);
+	if (r < 0)
+		return r;
+	*disk = (uint64_t)st.st_blocks * 512;
+	r = store_commit(store, &f, m->base, DUMP_SUFFIX_CORE, final_name);
+	/* Stored: a failure now must not make the spool stay, which would
+	 * store the dump a second time. */
+	if (r >= 0 && store_vacuum(store, cfg, NULL, *final_name) < 0)
+		log_warning("%s: limits not applied", m->remote);
+	store_unlock(store);
 	return r;
 }
 
@@ -441,10 +464,11 @@ static int store_spool(const struct collect_config *cfg, struct store *store,
 		       struct spool *sp)
 {
 	const struct spool_meta *m = &sp->meta;
+	_cleanup_(rpd_firmware_freep) struct rpd_firmware *fw = NULL;
+	_cleanup_(rpd_devcd_freep) struct rpd_devcd *dump = NULL;
+	_cleanup_free_ char *final_name = NULL;
 	struct rpd_convert_result result = { 0 };
-	struct rpd_firmware *fw = NULL;
-	struct rpd_devcd *dump = NULL;
-	char *final_name = NULL;
+	const char *kept = sp->compressed ? ".devcd.gz" : ".devcd";
 	struct timespec start;
 	uint64_t disk = 0;
 	int r;
@@ -452,13 +476,12 @@ static int store_spool(const struct collect_config *cfg, struct store *store,
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	r = spool_open_dump(sp, &dump);
 	if (r < 0) {
-		log_error("%s: %s", m->remote, rpd_error());
-		spool_keep_as(sp, sp->compressed ? ".devcd.gz" : ".devcd");
+		log_error_errno(r, "%s: %s", m->remote, rpd_error());
+		spool_keep_as(sp, kept);
 		return r;
 	}
-	if (open_firmware(cfg, m, &fw) < 0)
-		log_warning("%s: %s: storing the dump without firmware",
-			    m->remote, rpd_error());
+	fw = open_firmware(cfg, m);
+	collect_log_firmware(m->remote, fw);
 	r = write_core(cfg, store, sp, dump, fw, &result, &final_name, &disk);
 	if (r >= 0) {
 		char path[4096];
@@ -468,38 +491,35 @@ static int store_spool(const struct collect_config *cfg, struct store *store,
 				   collect_seconds_since(&start));
 		spool_remove(sp);
 	} else if (worth_retrying(r)) {
-		log_error(
-			"%s: cannot store dump %s: %s; its spool %s/%s is kept for the next collection",
-			m->remote, m->devcd, rpd_error(), store->path,
-			m->data_name);
+		log_error_errno(
+			r,
+			"%s: cannot store dump %s: %m; its spool %s/%s is kept for the next collection",
+			m->remote, m->devcd, store->path, m->data_name);
 	} else {
-		log_error("%s: cannot convert dump %s: %s", m->remote, m->devcd,
-			  rpd_error());
-		spool_keep_as(sp, sp->compressed ? ".devcd.gz" : ".devcd");
+		log_error_errno(r, "%s: cannot convert dump %s: %m", m->remote,
+				m->devcd);
+		spool_keep_as(sp, kept);
 	}
-	free(final_name);
-	rpd_firmware_free(fw);
-	rpd_devcd_free(dump);
 	return r;
 }
 
 static int collect_remoteproc(struct collection *c)
 {
-	int r;
+	int r, r2;
 
 	r = store_open(c->cfg->storage_dir, &c->store);
 	if (r >= 0)
 		r = take_dump(c);
-	if (r < 0) {
-		log_error(
-			"%s: dump %s not collected: %s; it stays in the kernel until it expires (5 min)",
-			c->src.name, c->src.devcd, rpd_error());
-		return r;
-	}
-	if (r == SPOOLED && spool_sync(&c->spool) < 0)
-		log_warning("%s", rpd_error());
-	if (recovery_apply(&c->store, c->cfg, &c->src, c->crash_time) < 0)
-		log_warning("%s: recovery: %s", who(c), rpd_error());
+	if (r < 0)
+		return log_error_errno(
+			r,
+			"%s: dump %s not collected: %m; it stays in the kernel until it expires (5 min)",
+			c->src.name, c->src.devcd);
+	if (r == SPOOLED)
+		spool_sync(&c->spool);
+	r2 = recovery_apply(&c->store, c->cfg, &c->src, c->crash_time);
+	if (r2 < 0)
+		log_warning_errno(r2, "%s: recovery: %m", who(c));
 	if (r == SPOOLED) {
 		r = store_spool(c->cfg, &c->store, &c->spool);
 		c->kept_for_retry = r < 0 && worth_retrying(r);
@@ -520,9 +540,7 @@ int collect_devcd(const struct collect_config *cfg, const char *devcd)
 	c.spool = (struct spool){ .meta_fd = -1, .data_fd = -1 };
 
 	r = devcd_source_open(cfg->sysfs_root, devcd, &c.src);
-	if (r < 0) {
-		log_error("%s", rpd_error());
-	} else if (r == 0) {
+	if (r == 0) {
 		log_info(
 			"%s: failing device is not a remoteproc (%s), left for other collectors",
 			devcd, c.src.device);
@@ -542,11 +560,10 @@ int collect_devcd(const struct collect_config *cfg, const char *devcd)
 
 static bool is_meta_name(const char *name)
 {
-	size_t len = strlen(name), m = strlen(SPOOL_META_SUFFIX);
+	const char *suffix = endswith(name, SPOOL_META_SUFFIX);
 
 	/* ".#..." are atomic_file temporaries. */
-	return name[0] == '.' && name[1] != '#' && len > m + 1 &&
-	       !strcmp(name + len - m, SPOOL_META_SUFFIX);
+	return name[0] == '.' && name[1] != '#' && suffix && suffix > name + 1;
 }
 
 /* The metadata files in the store now; new ones are their writers'. */
@@ -561,9 +578,10 @@ static int list_spools(struct store *store, char ***names, size_t *n)
 	fd = openat(store->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	dir = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!dir) {
+		r = log_error_errno(-errno, "%s: %m", store->path);
 		if (fd >= 0)
 			close(fd);
-		return rpd_fail(-errno, "%s: %m", store->path);
+		return r;
 	}
 	while (r >= 0 && (de = readdir(dir))) {
 		char **grown;
@@ -574,7 +592,7 @@ static int list_spools(struct store *store, char ***names, size_t *n)
 		if (grown)
 			*names = grown;
 		if (!grown || !(grown[*n] = strdup(de->d_name)))
-			r = rpd_fail(-ENOMEM, "out of memory");
+			r = log_oom();
 		else
 			(*n)++;
 	}
@@ -593,7 +611,6 @@ int collect_leftovers(const struct collect_config *cfg)
 	if (r >= 0)
 		r = list_spools(&store, &names, &n);
 	if (r < 0) {
-		log_error("%s", rpd_error());
 		store_close(&store);
 		return r;
 	}
@@ -606,8 +623,6 @@ int collect_leftovers(const struct collect_config *cfg)
 				"%s: finishing dump %s that an earlier collection spooled and released",
 				sp.meta.remote, sp.meta.devcd);
 			r = store_spool(cfg, &store, &sp);
-		} else if (r < 0) {
-			log_error("%s", rpd_error());
 		}
 		if (r < 0 && !ret)
 			ret = r;

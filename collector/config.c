@@ -16,7 +16,8 @@
 #include <string.h>
 
 #include "config.h"
-#include "util.h"
+#include "log.h"
+#include "macro.h"
 
 #define MIB (UINT64_C(1) << 20)
 #define GIB (UINT64_C(1) << 30)
@@ -31,8 +32,9 @@ struct config_pos {
 static int bad_value(const struct config_pos *pos, const char *value,
 		     const char *expected)
 {
-	return rpd_fail(-EINVAL, "%s:%u: %s: invalid value '%s' (expected %s)",
-			pos->path, pos->line, pos->key, value, expected);
+	return log_error_errno(-EINVAL,
+			       "%s:%u: %s: invalid value '%s' (expected %s)",
+			       pos->path, pos->line, pos->key, value, expected);
 }
 
 void config_defaults(struct collect_config *cfg)
@@ -84,24 +86,37 @@ uint64_t config_size_resolve(const struct config_size *size, uint64_t fs_bytes)
 	return v;
 }
 
-static int parse_uint(const struct config_pos *pos, const char *value,
-		      uint64_t max, uint64_t *out)
+/* A decimal number up to max: 0, -EINVAL (not one), -ERANGE (too big). */
+static int parse_number(const char *value, uint64_t max, uint64_t *out)
 {
 	char *end;
 	unsigned long long v;
 
 	if (!isdigit((unsigned char)*value))
-		return bad_value(pos, value, "a number");
+		return -EINVAL;
 	errno = 0;
 	v = strtoull(value, &end, 10);
-	if (errno || *end || v > max) {
-		char expected[64];
+	if (errno == ERANGE || (!errno && !*end && v > max))
+		return -ERANGE;
+	if (errno || *end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
 
+static int parse_uint(const struct config_pos *pos, const char *value,
+		      uint64_t max, uint64_t *out)
+{
+	char expected[64];
+	int r = parse_number(value, max, out);
+
+	if (r == -EINVAL && !isdigit((unsigned char)*value))
+		return bad_value(pos, value, "a number");
+	if (r < 0) {
 		snprintf(expected, sizeof(expected), "a number up to %" PRIu64,
 			 max);
 		return bad_value(pos, value, expected);
 	}
-	*out = v;
 	return 0;
 }
 
@@ -153,8 +168,7 @@ static int parse_size(const struct config_pos *pos, const char *value,
 			return bad_value(pos, value, "a percentage 0% to 100%");
 		memcpy(digits, value, len - 1);
 		digits[len - 1] = '\0';
-		r = parse_uint(pos, digits, 100, &v);
-		if (r < 0)
+		if (parse_number(digits, 100, &v) < 0)
 			return bad_value(pos, value, "a percentage 0% to 100%");
 		*out = (struct config_size){ .percent = (unsigned)v,
 					     .is_percent = true };
@@ -209,7 +223,7 @@ static int parse_path(const struct config_pos *pos, const char *value,
 		return bad_value(pos, value, "an absolute path");
 	copy = strdup(value);
 	if (!copy)
-		return rpd_fail(-ENOMEM, "out of memory");
+		return log_oom();
 	free(*out);
 	*out = copy;
 	return 0;
@@ -276,8 +290,8 @@ static int parse_key(struct collect_config *cfg, const struct config_pos *pos,
 	if (!strcmp(key, "CrashLoopMinutes"))
 		return parse_unsigned(pos, value, 1, 7 * 24 * 60,
 				      &cfg->crash_loop_minutes);
-	return rpd_fail(-EINVAL, "%s:%u: %s: unknown key", pos->path, pos->line,
-			key);
+	return log_error_errno(-EINVAL, "%s:%u: %s: unknown key", pos->path,
+			       pos->line, key);
 }
 
 static char *strip(char *s)
@@ -304,7 +318,7 @@ static int parse_line(struct collect_config *cfg, struct config_pos *pos,
 	if (*line == '[') {
 		*in_section = !strcmp(line, "[Collect]");
 		if (!*in_section)
-			return rpd_fail(
+			return log_error_errno(
 				-EINVAL,
 				"%s:%u: unknown section %s (expected [Collect])",
 				pos->path, pos->line, line);
@@ -312,21 +326,22 @@ static int parse_line(struct collect_config *cfg, struct config_pos *pos,
 	}
 	eq = strchr(line, '=');
 	if (!eq)
-		return rpd_fail(-EINVAL, "%s:%u: expected Key=Value, got '%s'",
-				pos->path, pos->line, line);
+		return log_error_errno(-EINVAL,
+				       "%s:%u: expected Key=Value, got '%s'",
+				       pos->path, pos->line, line);
 	*eq = '\0';
 	pos->key = strip(line);
 	value = strip(eq + 1);
 	if (!*pos->key)
-		return rpd_fail(-EINVAL, "%s:%u: missing key before '='",
-				pos->path, pos->line);
+		return log_error_errno(-EINVAL, "%s:%u: missing key before '='",
+				       pos->path, pos->line);
 	if (!*in_section)
-		return rpd_fail(-EINVAL,
-				"%s:%u: %s: outside the [Collect] section",
-				pos->path, pos->line, pos->key);
+		return log_error_errno(
+			-EINVAL, "%s:%u: %s: outside the [Collect] section",
+			pos->path, pos->line, pos->key);
 	if (!*value)
-		return rpd_fail(-EINVAL, "%s:%u: %s: empty value", pos->path,
-				pos->line, pos->key);
+		return log_error_errno(-EINVAL, "%s:%u: %s: empty value",
+				       pos->path, pos->line, pos->key);
 	return parse_key(cfg, pos, value);
 }
 
@@ -343,13 +358,13 @@ int config_load(const char *path, struct collect_config *cfg)
 	if (!f && errno == ENOENT)
 		return 0;
 	if (!f)
-		return rpd_fail(-errno, "%s: %m", path);
+		return log_error_errno(-errno, "%s: %m", path);
 	while (r >= 0 && getline(&line, &cap, f) >= 0) {
 		pos.line++;
 		r = parse_line(cfg, &pos, line, &in_section);
 	}
 	if (r >= 0 && ferror(f))
-		r = rpd_fail(-EIO, "%s: read error", path);
+		r = log_error_errno(-EIO, "%s: read error", path);
 	free(line);
 	fclose(f);
 	return r;

@@ -57,8 +57,8 @@ struct collect_config {
 
 void config_defaults(struct collect_config *cfg);
 /* Reads path over the defaults; a missing file is not an error. Errors
- * return -EINVAL (or the errno of reading) with rpd_error() saying
- * "file:line: key: problem". */
+ * are logged ("file:line: key: problem") and return -EINVAL, or the errno
+ * of reading. */
 int config_load(const char *path, struct collect_config *cfg);
 void config_free(struct collect_config *cfg);
 /* The byte value of a size for a filesystem of fs_bytes. */

@@ -13,7 +13,9 @@
 #include <sys/stat.h>
 
 #include "devcd_source.h"
-#include "util.h"
+#include "io_util.h"
+#include "log.h"
+#include "macro.h"
 
 #define ATTR_MAX 256
 
@@ -25,43 +27,40 @@ static bool is_devcd_name(const char *name)
 	       strspn(name + 5, "0123456789") == len - 5;
 }
 
-/* An attribute's value without its trailing newline. */
-static int read_attr(int dir_fd, const char *dev, const char *attr, char **out)
+/* An attribute's value without its trailing newline; -errno. */
+static int read_attr(int dir_fd, const char *attr, char **out)
 {
 	_cleanup_close_ int fd = -1;
-	char buf[ATTR_MAX];
+	char buf[ATTR_MAX], *value;
 	ssize_t n;
 
 	fd = openat(dir_fd, attr, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return rpd_fail(-errno, "%s/%s: %m", dev, attr);
+		return -errno;
 	do
 		n = read(fd, buf, sizeof(buf) - 1);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
-		return rpd_fail(-errno, "%s/%s: %m", dev, attr);
+		return -errno;
 	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
+	value = strdup(buf);
+	if (!value)
+		return -ENOMEM;
 	free(*out);
-	*out = strdup(buf);
-	return *out ? 0 : rpd_fail(-ENOMEM, "out of memory");
+	*out = value;
+	return 0;
 }
 
-static int write_attr(int dir_fd, const char *dev, const char *attr,
-		      const char *value)
+static int write_attr(int dir_fd, const char *attr, const char *value)
 {
 	_cleanup_close_ int fd = -1;
-	int r;
 
 	/* O_TRUNC as in "echo recover > recovery"; sysfs ignores it. */
 	fd = openat(dir_fd, attr, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return rpd_fail(-errno, "%s/%s: %m", dev, attr);
-	r = write_full(fd, value, strlen(value));
-	if (r < 0)
-		return rpd_fail(r, "%s/%s: writing '%s': %s", dev, attr, value,
-				strerror(-r));
-	return 0;
+		return -errno;
+	return write_full(fd, value, strlen(value));
 }
 
 /* The last component of a symbolic link's target. */
@@ -85,15 +84,19 @@ static int link_basename(int dir_fd, const char *link, char *out, size_t size)
 
 static int read_remoteproc(struct devcd_source *src)
 {
-	int r;
+	static const char *const attrs[] = { "name", "firmware", "state",
+					     "recovery" };
+	char **values[] = { &src->name, &src->firmware, &src->state,
+			    &src->recovery };
 
-	r = read_attr(src->rproc_fd, src->device, "name", &src->name);
-	if (r >= 0)
-		r = read_attr(src->rproc_fd, src->device, "firmware",
-			      &src->firmware);
-	if (r >= 0)
-		r = devcd_source_refresh(src);
-	return r;
+	for (size_t i = 0; i < ARRAY_SIZE(attrs); i++) {
+		int r = read_attr(src->rproc_fd, attrs[i], values[i]);
+
+		if (r < 0)
+			return log_error_errno(r, "%s/%s: %m", src->device,
+					       attrs[i]);
+	}
+	return 0;
 }
 
 int devcd_source_open(const char *sysfs_root, const char *devcd,
@@ -104,22 +107,22 @@ int devcd_source_open(const char *sysfs_root, const char *devcd,
 
 	*src = (struct devcd_source){ .devcd_fd = -1, .rproc_fd = -1 };
 	if (!is_devcd_name(devcd))
-		return rpd_fail(-EINVAL,
-				"'%s' is not a devcoredump name (devcd<N>)",
-				devcd);
+		return log_error_errno(
+			-EINVAL, "'%s' is not a devcoredump name (devcd<N>)",
+			devcd);
 	src->devcd = strdup(devcd);
 	if (!src->devcd)
-		return rpd_fail(-ENOMEM, "out of memory");
+		return log_oom();
 	snprintf(path, sizeof(path), "%s/class/devcoredump/%s", sysfs_root,
 		 devcd);
 	/* class/devcoredump/devcdN itself is a link into devices/. */
 	src->devcd_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (src->devcd_fd < 0)
-		return rpd_fail(-errno, "%s: %m", path);
+		return log_error_errno(-errno, "%s: %m", path);
 	dev_fd = openat(src->devcd_fd, "failing_device",
 			O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dev_fd < 0)
-		return rpd_fail(-errno, "%s/failing_device: %m", path);
+		return log_error_errno(-errno, "%s/failing_device: %m", path);
 	if (link_basename(src->devcd_fd, "failing_device", device,
 			  sizeof(device)) < 0 ||
 	    link_basename(dev_fd, "subsystem", subsystem, sizeof(subsystem)) <
@@ -130,14 +133,14 @@ int devcd_source_open(const char *sysfs_root, const char *devcd,
 		r = asprintf(&src->device, "%s/%s", subsystem, device);
 		if (r < 0) {
 			src->device = NULL;
-			return rpd_fail(-ENOMEM, "out of memory");
+			return log_oom();
 		}
 		return 0;
 	}
 	src->rproc_fd = dev_fd;
 	src->device = strdup(device);
 	if (!src->device)
-		return rpd_fail(-ENOMEM, "out of memory");
+		return log_oom();
 	r = read_remoteproc(src);
 	return r < 0 ? r : 1;
 }
@@ -161,11 +164,13 @@ int devcd_source_refresh(struct devcd_source *src)
 {
 	int r;
 
-	r = read_attr(src->rproc_fd, src->device, "state", &src->state);
-	if (r >= 0)
-		r = read_attr(src->rproc_fd, src->device, "recovery",
-			      &src->recovery);
-	return r;
+	r = read_attr(src->rproc_fd, "state", &src->state);
+	if (r < 0)
+		return log_error_errno(r, "%s/state: %m", src->device);
+	r = read_attr(src->rproc_fd, "recovery", &src->recovery);
+	if (r < 0)
+		return log_error_errno(r, "%s/recovery: %m", src->device);
+	return 0;
 }
 
 int devcd_source_open_data(const struct devcd_source *src)
@@ -173,17 +178,20 @@ int devcd_source_open_data(const struct devcd_source *src)
 	int fd;
 
 	fd = openat(src->devcd_fd, "data", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return rpd_fail(-errno, "%s/data: %m", src->devcd);
-	return fd;
+	return fd < 0 ? -errno : fd;
 }
 
 int devcd_source_release(const struct devcd_source *src)
 {
-	return write_attr(src->devcd_fd, src->devcd, "data", "1");
+	return write_attr(src->devcd_fd, "data", "1");
 }
 
 int devcd_source_recover(const struct devcd_source *src)
 {
-	return write_attr(src->rproc_fd, src->device, "recovery", "recover");
+	int r = write_attr(src->rproc_fd, "recovery", "recover");
+
+	if (r < 0)
+		return log_error_errno(r, "%s/recovery: writing 'recover': %m",
+				       src->device);
+	return 0;
 }

@@ -23,20 +23,24 @@ struct devcd_source {
  * Opens sysfs_root/class/devcoredump/devcd and its failing device. Returns
  * 1 for a remoteproc (with its attributes read), 0 for another device
  * (src->device names it), a negative errno if the dump is gone or sysfs
- * cannot be read. devcd must be "devcd<N>".
+ * cannot be read (logged). devcd must be "devcd<N>".
  */
 int devcd_source_open(const char *sysfs_root, const char *devcd,
 		      struct devcd_source *src);
 void devcd_source_close(struct devcd_source *src);
 
-/* Re-reads state and recovery (they change once the dump is released). */
+/* Re-reads state and recovery (they change once the dump is released);
+ * logs a failure. */
 int devcd_source_refresh(struct devcd_source *src);
 
-/* Opens the dump's data for reading. */
+/* Opens the dump's data for reading: an fd, or -errno (not logged: every
+ * reader thread opens one, and the caller knows what a failure means). */
 int devcd_source_open_data(const struct devcd_source *src);
-/* Writes to data, which makes the kernel free the dump. */
+/* Writes to data, which makes the kernel free the dump; -errno, not
+ * logged. */
 int devcd_source_release(const struct devcd_source *src);
-/* Writes "recover" to the remoteproc's recovery attribute. */
+/* Writes "recover" to the remoteproc's recovery attribute; logs a
+ * failure. */
 int devcd_source_recover(const struct devcd_source *src);
 
 #endif

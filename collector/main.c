@@ -21,7 +21,6 @@
 #include "config.h"
 #include "log.h"
 #include "monitor.h"
-#include "util.h"
 
 enum {
 	EXIT_COLLECT_FAILED = 1,
@@ -75,6 +74,7 @@ static void help(void)
 	       "  -l, --level=N            gzip level 1-9 (default 6)\n"
 	       "  -j, --threads=N          compression threads (default: all CPUs)\n"
 	       "      --force              replace an existing output file\n"
+	       "      --debug              log every decision (also RPROC_LOG_LEVEL=debug)\n"
 	       "  -h, --help               show this help\n"
 	       "      --version            show the version\n"
 	       "\n"
@@ -122,7 +122,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		OPT_FORCE,
 		OPT_VERSION,
 		OPT_DEVCD,
-		OPT_MONITOR
+		OPT_MONITOR,
+		OPT_DEBUG,
 	};
 	static const struct option options[] = {
 		{ "devcd", required_argument, NULL, OPT_DEVCD },
@@ -139,6 +140,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "level", required_argument, NULL, 'l' },
 		{ "threads", required_argument, NULL, 'j' },
 		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "debug", no_argument, NULL, OPT_DEBUG },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ 0 }
@@ -204,6 +206,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_FORCE:
 			req->replace = true;
 			break;
+		case OPT_DEBUG:
+			log_set_max_level(LOG_DEBUG);
+			break;
 		case 'h':
 			help();
 			return 1;
@@ -256,13 +261,10 @@ static int run_store_mode(const struct options *o)
 		cfg.sysfs_root = strdup(sysfs);
 	}
 	if (r >= 0 && (!cfg.storage_dir || !cfg.sysfs_root))
-		r = rpd_fail(-ENOMEM, "out of memory");
-	if (r < 0)
-		log_error("%s", rpd_error());
-	else if (o->mode == MODE_DEVCD)
-		r = collect_devcd(&cfg, o->devcd);
-	else
-		r = monitor_run(&cfg);
+		r = log_oom();
+	if (r >= 0)
+		r = o->mode == MODE_DEVCD ? collect_devcd(&cfg, o->devcd) :
+					    monitor_run(&cfg);
 	config_free(&cfg);
 	return r;
 }
@@ -272,6 +274,7 @@ int main(int argc, char **argv)
 	struct options o = { .req = { .level = 6 } };
 	int r;
 
+	log_parse_environment();
 	r = parse_options(argc, argv, &o);
 	if (r)
 		return r > 0 ? 0 : EXIT_USAGE;

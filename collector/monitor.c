@@ -116,13 +116,10 @@ static int start_job(struct monitor *m, const char *devcd)
 	pid_t pid;
 
 	pid = fork();
-	if (pid < 0) {
-		int r = -errno;
-
-		log_error("%s: cannot fork a collector: %s",
-			  *devcd ? devcd : "leftovers", strerror(-r));
-		return r;
-	}
+	if (pid < 0)
+		return log_error_errno(-errno,
+				       "%s: cannot fork a collector: %m",
+				       *devcd ? devcd : "leftovers");
 	if (pid == 0)
 		run_job(m, devcd);
 
@@ -221,21 +218,17 @@ static int listen_devcoredump(struct monitor *m)
 	int r;
 
 	m->events = udev_monitor_new_from_netlink(m->udev, source);
-	if (!m->events) {
-		r = errno ? -errno : -ENOMEM;
-		log_error("cannot listen to %s events: %s", source,
-			  strerror(-r));
-		return r;
-	}
+	if (!m->events)
+		return log_error_errno(errno ? -errno : -ENOMEM,
+				       "cannot listen to %s events: %m",
+				       source);
 	r = udev_monitor_filter_add_match_subsystem_devtype(
 		m->events, "devcoredump", NULL);
 	if (r >= 0)
 		r = udev_monitor_enable_receiving(m->events);
-	if (r < 0) {
-		log_error("cannot listen to %s events: %s", source,
-			  strerror(-r));
-		return r;
-	}
+	if (r < 0)
+		return log_error_errno(r, "cannot listen to %s events: %m",
+				       source);
 	log_info("listening to %s devcoredump events", source);
 	return 0;
 }
@@ -249,15 +242,14 @@ static int schedule_present(struct monitor *m)
 	int r;
 
 	if (!e)
-		return -ENOMEM;
+		return log_oom();
 	r = udev_enumerate_add_match_subsystem(e, "devcoredump");
 	if (r >= 0)
 		r = udev_enumerate_scan_devices(e);
 	if (r < 0) {
-		log_error("cannot list the devcoredumps present: %s",
-			  strerror(-r));
 		udev_enumerate_unref(e);
-		return r;
+		return log_error_errno(
+			r, "cannot list the devcoredumps present: %m");
 	}
 	udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e))
 	{
@@ -325,8 +317,7 @@ static int monitor_loop(struct monitor *m)
 		if (poll(fds, nfds, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
-			log_error("poll: %s", strerror(errno));
-			return -errno;
+			return log_error_errno(-errno, "poll: %m");
 		}
 		if (nfds > 1 && fds[1].revents)
 			receive_event(m);
@@ -351,42 +342,49 @@ static int block_signals(struct monitor *m)
 	return 0;
 }
 
+/* Signals, libudev and the event socket. */
+static int monitor_start(struct monitor *m)
+{
+	int r;
+
+	sigprocmask(SIG_SETMASK, NULL, &m->old_mask);
+	r = block_signals(m);
+	if (r < 0)
+		return log_error_errno(r, "cannot set up signal handling: %m");
+	m->udev = udev_new();
+	if (!m->udev)
+		return log_error_errno(-ENOMEM, "cannot initialize libudev");
+	return listen_devcoredump(m);
+}
+
+/* Waits for the collections already started, which run to their end
+ * whatever stopped the monitor, and releases what monitor_start() took. */
+static void monitor_finish(struct monitor *m)
+{
+	while (m->n_jobs && waitpid(-1, NULL, 0) > 0)
+		m->n_jobs--;
+	udev_monitor_unref(m->events);
+	udev_unref(m->udev);
+	if (m->signal_fd >= 0)
+		close(m->signal_fd);
+	sigprocmask(SIG_SETMASK, &m->old_mask, NULL);
+}
+
 int monitor_run(const struct collect_config *cfg)
 {
 	struct monitor m = { .cfg = cfg, .signal_fd = -1 };
 	int r;
 
-	sigprocmask(SIG_SETMASK, NULL, &m.old_mask);
-	r = block_signals(&m);
-	if (r < 0) {
-		log_error("cannot set up signal handling: %s", strerror(-r));
-		goto out;
+	r = monitor_start(&m);
+	if (r >= 0) {
+		/* An earlier collector may have left spool files behind. */
+		start_job(&m, "");
+		r = schedule_present(&m);
 	}
-	m.udev = udev_new();
-	if (!m.udev) {
-		r = -ENOMEM;
-		log_error("cannot initialize libudev");
-		goto out;
-	}
-	r = listen_devcoredump(&m);
-	if (r < 0)
-		goto out;
-
-	/* A crash of an earlier collector left spool files behind maybe. */
-	start_job(&m, "");
-	r = schedule_present(&m);
 	if (r >= 0)
 		r = monitor_loop(&m);
 	if (r >= 0)
 		log_info("stopped");
-out:
-	/* On an error, the collections already started still run to the end. */
-	while (m.n_jobs && waitpid(-1, NULL, 0) > 0)
-		m.n_jobs--;
-	udev_monitor_unref(m.events);
-	udev_unref(m.udev);
-	if (m.signal_fd >= 0)
-		close(m.signal_fd);
-	sigprocmask(SIG_SETMASK, &m.old_mask, NULL);
+	monitor_finish(&m);
 	return r;
 }

@@ -8,12 +8,15 @@
  * and whatever other threads wrote beyond it is cut off at the end, so
  * the destination holds exactly the bytes before the first gap.
  */
+#include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "io_util.h"
+#include "macro.h"
 #include "parallel_copy.h"
-#include "util.h"
 
 #define STRIPE (1u << 20)
 #define MAX_THREADS 16
@@ -136,7 +139,7 @@ int parallel_copy(struct parallel_copy *pc)
 		return 0;
 	r = -pthread_mutex_init(&st.lock, NULL);
 	if (r < 0)
-		return rpd_fail(r, "cannot set up the copy: %s", strerror(-r));
+		return r;
 	/* Fewer threads than asked for only make it slower. */
 	while (started < n &&
 	       !(r = pthread_create(&threads[started], NULL, copy_thread, &st)))
@@ -147,16 +150,15 @@ int parallel_copy(struct parallel_copy *pc)
 
 	pc->readers = st.readers;
 	if (!started)
-		return rpd_fail(-r, "cannot start a thread: %s", strerror(r));
+		return -r;
 	if (!st.readers)
-		return rpd_fail(-st.open_err, "cannot open the source: %s",
-				strerror(st.open_err));
+		return -st.open_err;
 	/* A write that failed past where the source ended does not count. */
 	if (st.dst_err && st.dst_err_at < st.cut)
-		return rpd_fail(st.dst_err, "%s", strerror(-st.dst_err));
+		return st.dst_err;
 	/* Threads past the cut may have written beyond it. */
 	if (ftruncate(pc->dst_fd, (off_t)st.cut) < 0)
-		return rpd_fail(-errno, "%m");
+		return -errno;
 	pc->end = st.cut;
 	pc->source_err = st.source_err;
 	return 0;

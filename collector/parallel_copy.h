@@ -32,8 +32,8 @@ struct parallel_copy {
 /*
  * Copies pc->from..pc->to and leaves the destination exactly pc->end bytes
  * long. A source that ends or fails while it is read is not an error:
- * pc->end says how far the copy got. Returns 0, or a negative errno
- * (rpd_fail() says why) when the destination cannot be written, or no
+ * pc->end says how far the copy got. Returns 0, or a negative errno,
+ * not logged: the destination cannot be written (pc->readers > 0), or no
  * thread could start or open the source (pc->readers is then 0 and
  * nothing was copied).
  */

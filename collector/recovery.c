@@ -15,10 +15,10 @@
 #include <string.h>
 
 #include "atomic_file.h"
+#include "dump_name.h"
 #include "log.h"
+#include "macro.h"
 #include "recovery.h"
-#include "rproc/rprocdump.h"
-#include "util.h"
 
 /* Enough for any sensible CrashLoopMax; older entries are dropped. */
 #define HISTORY_MAX 1024
@@ -73,10 +73,11 @@ static int history_write(struct store *store, const char *name,
 
 	r = atomic_file_openat(store->dir_fd, name, 0600, &f);
 	if (r < 0)
-		return rpd_fail_prefix(r, "%s", store->path);
+		return r;
 	for (size_t i = 0; r >= 0 && i < h->n; i++)
 		if (dprintf(f.fd, "%" PRId64 "\n", h->times[i]) < 0)
-			r = rpd_fail(-errno, "%s/%s: %m", store->path, name);
+			r = log_error_errno(-errno, "%s/%s: %m", store->path,
+					    name);
 	if (r >= 0)
 		r = atomic_file_commit(&f, true);
 	atomic_file_release(&f);
@@ -87,14 +88,13 @@ static int history_write(struct store *store, const char *name,
 static int record_crash(struct store *store, const char *remote,
 			int64_t crash_time, int64_t window, size_t *count)
 {
-	struct crash_history *h;
-	char name[STORE_NAME_FIELD_MAX + 16], safe[STORE_NAME_FIELD_MAX + 1];
+	char name[DUMP_NAME_FIELD_MAX + 16], safe[DUMP_NAME_FIELD_MAX + 1];
+	_cleanup_free_ struct crash_history *h = malloc(sizeof(*h));
 	int r;
 
-	h = malloc(sizeof(*h));
 	if (!h)
-		return rpd_fail(-ENOMEM, "out of memory");
-	store_sanitize(remote, safe, sizeof(safe));
+		return log_oom();
+	dump_name_sanitize(remote, safe, sizeof(safe));
 	snprintf(name, sizeof(name), ".crashes.%s", safe);
 	r = store_lock(store);
 	if (r >= 0) {
@@ -104,7 +104,6 @@ static int record_crash(struct store *store, const char *remote,
 		r = history_write(store, name, h);
 		store_unlock(store);
 	}
-	free(h);
 	return r;
 }
 
@@ -125,8 +124,7 @@ int recovery_apply(struct store *store, const struct collect_config *cfg,
 	r = record_crash(store, src->name, crash_time,
 			 (int64_t)cfg->crash_loop_minutes * 60, &count);
 	if (r < 0)
-		log_warning("%s: cannot record the crash: %s", who,
-			    rpd_error());
+		log_warning_errno(r, "%s: cannot record the crash: %m", who);
 	r = devcd_source_refresh(src);
 	if (r < 0)
 		return r;

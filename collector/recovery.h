@@ -17,8 +17,9 @@
  * (.crashes.<remote> in the store) and, when the remote sits crashed with
  * recovery disabled and Recover=yes, asks the kernel to recover it unless
  * it crashed more than CrashLoopMax times within CrashLoopMinutes. Logs the
- * decision. Returns 0, or a negative errno if the history or the recovery
- * attribute cannot be written.
+ * decision. Returns 0, or a negative errno (logged) if the remote's state
+ * or its recovery attribute cannot be read or written; a history that
+ * cannot be written is a warning.
  */
 int recovery_apply(struct store *store, const struct collect_config *cfg,
 		   struct devcd_source *src, time_t crash_time);

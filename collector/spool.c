@@ -10,9 +10,11 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include "io_util.h"
 #include "log.h"
+#include "macro.h"
 #include "spool.h"
-#include "util.h"
+#include "string_util.h"
 
 /* Spooling compresses for space, not size: level 1 is the fastest. */
 #define SPOOL_GZ_LEVEL 1
@@ -76,7 +78,8 @@ static bool is_spool_name(const char *s)
 	return s[0] == '.' && !strchr(s, '/') && !strstr(s, "..");
 }
 
-static int parse_meta(FILE *f, const char *name, struct spool_meta *meta)
+static int parse_meta(FILE *f, const char *store_path, const char *name,
+		      struct spool_meta *meta)
 {
 	char *line = NULL;
 	size_t cap = 0;
@@ -89,7 +92,9 @@ static int parse_meta(FILE *f, const char *name, struct spool_meta *meta)
 
 		line[strcspn(line, "\n")] = '\0';
 		if (!eq) {
-			r = rpd_fail(-EBADMSG, "%s: line without '='", name);
+			r = log_warning_errno(-EBADMSG,
+					      "%s/%s: line without '='",
+					      store_path, name);
 			break;
 		}
 		*eq = '\0';
@@ -103,12 +108,14 @@ static int parse_meta(FILE *f, const char *name, struct spool_meta *meta)
 		free(*field);
 		*field = strdup(eq + 1);
 		if (!*field)
-			r = rpd_fail(-ENOMEM, "out of memory");
+			r = log_oom();
 	}
 	free(line);
 	if (r >= 0 && (!meta->base || !meta->data_name || !meta->remote ||
 		       !is_spool_name(meta->data_name)))
-		r = rpd_fail(-EBADMSG, "%s: incomplete spool metadata", name);
+		r = log_warning_errno(-EBADMSG,
+				      "%s/%s: incomplete spool metadata",
+				      store_path, name);
 	if (r < 0)
 		spool_meta_free(meta);
 	return r;
@@ -127,7 +134,7 @@ static int copy_meta(const struct spool_meta *from, struct spool_meta *to)
 	if (!to->base || !to->remote || !to->firmware || !to->device ||
 	    !to->devcd || !to->kernel_release) {
 		spool_meta_free(to);
-		return rpd_fail(-ENOMEM, "out of memory");
+		return log_oom();
 	}
 	return 0;
 }
@@ -145,14 +152,15 @@ static int create_meta(struct spool *sp)
 
 	r = atomic_file_openat(sp->store->dir_fd, sp->meta_name, 0600, &f);
 	if (r < 0)
-		return rpd_fail_prefix(r, "%s", sp->store->path);
+		return r;
 	if (flock(f.fd, LOCK_EX) < 0)
-		r = rpd_fail(-errno, "%s: flock: %m", sp->meta_name);
+		r = log_error_errno(-errno, "%s/%s: flock: %m", sp->store->path,
+				    sp->meta_name);
 	if (r >= 0) {
 		r = write_meta(f.fd, &sp->meta);
 		if (r < 0)
-			r = rpd_fail(r, "%s/%s: %s", sp->store->path,
-				     sp->meta_name, strerror(-r));
+			r = log_error_errno(r, "%s/%s: %m", sp->store->path,
+					    sp->meta_name);
 	}
 	if (r >= 0)
 		r = atomic_file_commit(&f, false);
@@ -177,7 +185,7 @@ int spool_create(struct store *store, const struct spool_meta *meta,
 	    asprintf(&sp->meta.data_name, ".%s.%s.spool%s", meta->base,
 		     meta->devcd, compressed ? ".gz" : "") < 0) {
 		sp->meta_name = sp->meta.data_name = NULL;
-		return rpd_fail(-ENOMEM, "out of memory");
+		return log_oom();
 	}
 	r = create_meta(sp);
 	if (r < 0)
@@ -186,11 +194,15 @@ int spool_create(struct store *store, const struct spool_meta *meta,
 			     O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 			     0600);
 	if (sp->data_fd < 0)
-		return rpd_fail(-errno, "%s/%s: %m", store->path,
-				sp->meta.data_name);
-	if (compressed)
-		return rpd_gz_writer_new(sp->data_fd, SPOOL_GZ_LEVEL, threads,
-					 &sp->gz);
+		return log_error_errno(-errno, "%s/%s: %m", store->path,
+				       sp->meta.data_name);
+	if (compressed) {
+		r = rpd_gz_writer_new(sp->data_fd, SPOOL_GZ_LEVEL, threads,
+				      &sp->gz);
+		if (r < 0)
+			return log_error_errno(r, "%s/%s: %s", store->path,
+					       sp->meta.data_name, rpd_error());
+	}
 	return 0;
 }
 
@@ -201,8 +213,8 @@ int spool_write(struct spool *sp, const void *buf, size_t len)
 	r = sp->gz ? rpd_gz_writer_write(sp->gz, buf, len) :
 		     write_full(sp->data_fd, buf, len);
 	if (r < 0)
-		return rpd_fail(r, "%s/%s: %s", sp->store->path,
-				sp->meta.data_name, strerror(-r));
+		return log_error_errno(r, "%s/%s: %m", sp->store->path,
+				       sp->meta.data_name);
 	sp->written += len;
 	return 0;
 }
@@ -234,8 +246,9 @@ int spool_copy_from(struct spool *sp, int fd, uint64_t from, uint64_t max,
 		     errno == ENOSYS || errno == EBADF))
 			return -EOPNOTSUPP;
 		if (n < 0 && spool_side_error(errno))
-			return rpd_fail(-errno, "%s/%s: %m", sp->store->path,
-					sp->meta.data_name);
+			return log_error_errno(-errno, "%s/%s: %m",
+					       sp->store->path,
+					       sp->meta.data_name);
 		if (n < 0)
 			*read_err = errno;
 		if (n <= 0)
@@ -255,9 +268,9 @@ int spool_copy_parallel(struct spool *sp, struct parallel_copy *pc)
 	pc->dst_fd = sp->data_fd;
 	r = parallel_copy(pc);
 	if (r >= 0 && lseek(sp->data_fd, (off_t)pc->end, SEEK_SET) < 0)
-		r = rpd_fail(-errno, "%m");
+		r = -errno;
 	if (r < 0 && pc->readers) /* the spool's fault, not the dump's */
-		return rpd_fail_prefix(r, "%s/%s", sp->store->path,
+		return log_error_errno(r, "%s/%s: %m", sp->store->path,
 				       sp->meta.data_name);
 	if (r < 0)
 		return r;
@@ -275,16 +288,16 @@ int spool_finish_writing(struct spool *sp)
 	rpd_gz_writer_free(sp->gz);
 	sp->gz = NULL;
 	if (r < 0)
-		return rpd_fail(r, "%s/%s: %s", sp->store->path,
-				sp->meta.data_name, strerror(-r));
+		return log_error_errno(r, "%s/%s: %m", sp->store->path,
+				       sp->meta.data_name);
 	return 0;
 }
 
 int spool_sync(struct spool *sp)
 {
 	if (fsync(sp->data_fd) < 0)
-		return rpd_fail(-errno, "%s/%s: fsync: %m", sp->store->path,
-				sp->meta.data_name);
+		return log_warning_errno(-errno, "%s/%s: fsync: %m",
+					 sp->store->path, sp->meta.data_name);
 	return 0;
 }
 
@@ -295,15 +308,17 @@ static int lock_meta(struct spool *sp, const char *meta_name)
 
 	sp->meta_fd = openat(sp->store->dir_fd, meta_name,
 			     O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (sp->meta_fd < 0 && errno == ENOENT)
+		return 0;
 	if (sp->meta_fd < 0)
-		return errno == ENOENT ? 0 :
-					 rpd_fail(-errno, "%s/%s: %m",
-						  sp->store->path, meta_name);
-	if (flock(sp->meta_fd, LOCK_EX | LOCK_NB) < 0)
-		return errno == EWOULDBLOCK ?
-			       0 :
-			       rpd_fail(-errno, "%s/%s: flock: %m",
-					sp->store->path, meta_name);
+		return log_error_errno(-errno, "%s/%s: %m", sp->store->path,
+				       meta_name);
+	if (flock(sp->meta_fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			return 0;
+		return log_error_errno(-errno, "%s/%s: flock: %m",
+				       sp->store->path, meta_name);
+	}
 	/* Finished (and unlinked) between our open and our lock? */
 	if (fstat(sp->meta_fd, &st) < 0 || st.st_nlink == 0)
 		return 0;
@@ -312,35 +327,33 @@ static int lock_meta(struct spool *sp, const char *meta_name)
 
 int spool_claim(struct store *store, const char *meta_name, struct spool *sp)
 {
-	FILE *f;
+	_cleanup_fclose_ FILE *f = NULL;
 	int fd, r;
 
 	spool_init(sp, store);
 	sp->meta_name = strdup(meta_name);
 	if (!sp->meta_name)
-		return rpd_fail(-ENOMEM, "out of memory");
+		return log_oom();
 	r = lock_meta(sp, meta_name);
 	if (r <= 0)
 		return r;
 	fd = fcntl(sp->meta_fd, F_DUPFD_CLOEXEC, 3);
 	f = fd >= 0 ? fdopen(fd, "r") : NULL;
 	if (!f) {
+		r = log_error_errno(-errno, "%s/%s: %m", store->path,
+				    meta_name);
 		if (fd >= 0)
 			close(fd);
-		return rpd_fail(-errno, "%s/%s: %m", store->path, meta_name);
+		return r;
 	}
-	r = parse_meta(f, meta_name, &sp->meta);
-	fclose(f);
+	r = parse_meta(f, store->path, meta_name, &sp->meta);
 	if (r < 0) {
-		log_warning("%s/%s: %s; removing it", store->path, meta_name,
-			    rpd_error());
+		log_warning("%s/%s: removing the broken metadata", store->path,
+			    meta_name);
 		unlinkat(store->dir_fd, meta_name, 0);
 		return r;
 	}
-	sp->compressed =
-		strlen(sp->meta.data_name) > 3 &&
-		!strcmp(sp->meta.data_name + strlen(sp->meta.data_name) - 3,
-			".gz");
+	sp->compressed = endswith(sp->meta.data_name, ".gz") != NULL;
 	sp->data_fd = openat(store->dir_fd, sp->meta.data_name,
 			     O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (sp->data_fd < 0 && errno == ENOENT) {
@@ -351,8 +364,8 @@ int spool_claim(struct store *store, const char *meta_name, struct spool *sp)
 		return 0;
 	}
 	if (sp->data_fd < 0)
-		return rpd_fail(-errno, "%s/%s: %m", store->path,
-				sp->meta.data_name);
+		return log_error_errno(-errno, "%s/%s: %m", store->path,
+				       sp->meta.data_name);
 	return 1;
 }
 
@@ -383,7 +396,7 @@ int spool_keep_as(struct spool *sp, const char *suffix)
 	f.fd = fcntl(sp->data_fd, F_DUPFD_CLOEXEC, 3);
 	f.tmp_name = strdup(sp->meta.data_name);
 	if (f.dir_fd < 0 || f.fd < 0 || !f.tmp_name)
-		r = rpd_fail(-ENOMEM, "out of memory");
+		r = log_oom();
 	else
 		r = store_commit(sp->store, &f, sp->meta.base, suffix,
 				 &final_name);

@@ -18,6 +18,9 @@
  * (flock) by the collector that owns the spool: a finisher takes only
  * spools whose lock it can get. A spool shorter than its dump's headers
  * is a dump cut short; the converter marks it so.
+ *
+ * Failures are logged where they happen, but for spool_open_dump(), whose
+ * errors are the library's (rpd_error() says why).
  */
 #ifndef RPD_SPOOL_H
 #define RPD_SPOOL_H
@@ -62,8 +65,6 @@ struct spool {
 int spool_create(struct store *store, const struct spool_meta *meta,
 		 bool compressed, unsigned threads, struct spool *sp);
 int spool_write(struct spool *sp, const void *buf, size_t len);
-/* Flushes a compressed spool's last member (the bytes are then all in the
- * file, not yet on disk). */
 /*
  * Copies up to max bytes from fd at offset from onto the end of a plain
  * spool inside the kernel (copy_file_range(), as cat does), so that the
@@ -84,8 +85,10 @@ int spool_copy_from(struct spool *sp, int fd, uint64_t from, uint64_t max,
  */
 int spool_copy_parallel(struct spool *sp, struct parallel_copy *pc);
 
+/* Flushes a compressed spool's last member (the bytes are then all in the
+ * file, not yet on disk). */
 int spool_finish_writing(struct spool *sp);
-/* fsyncs the spool's bytes. */
+/* fsyncs the spool's bytes; a failure is logged as a warning. */
 int spool_sync(struct spool *sp);
 
 /*
@@ -96,7 +99,8 @@ int spool_sync(struct spool *sp);
  */
 int spool_claim(struct store *store, const char *meta_name, struct spool *sp);
 
-/* Opens the spooled dump; it stays valid until spool_close(). */
+/* Opens the spooled dump; it stays valid until spool_close(). Not
+ * logged: rpd_error() says what is wrong with the dump. */
 int spool_open_dump(struct spool *sp, struct rpd_devcd **dump);
 
 /* Renames the spooled bytes to base + suffix in the store (a dump kept as

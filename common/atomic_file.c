@@ -4,6 +4,7 @@
  */
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,7 @@
 
 #include "atomic_file.h"
 #include "log.h"
-#include "util.h"
+#include "macro.h"
 
 #define TMP_ATTEMPTS 16
 
@@ -49,7 +50,7 @@ static int open_tmp(struct atomic_file *f, mode_t mode)
 		free(f->tmp_name);
 		if (asprintf(&f->tmp_name, ".#%s.%08x", f->name, rnd) < 0) {
 			f->tmp_name = NULL;
-			return rpd_fail(-ENOMEM, "out of memory");
+			return log_oom();
 		}
 		f->fd = openat(f->dir_fd, f->tmp_name,
 			       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
@@ -58,12 +59,12 @@ static int open_tmp(struct atomic_file *f, mode_t mode)
 		if (f->fd >= 0)
 			return 0;
 		if (errno != EEXIST)
-			return rpd_fail(-errno,
-					"%s: cannot create temporary file: %m",
-					f->name);
+			return log_error_errno(
+				-errno, "%s: cannot create temporary file: %m",
+				f->name);
 	}
-	return rpd_fail(-EEXIST, "%s: cannot find a free temporary name",
-			f->name);
+	return log_error_errno(-EEXIST, "%s: cannot find a free temporary name",
+			       f->name);
 }
 
 int atomic_file_openat(int dir_fd, const char *name, mode_t mode,
@@ -73,16 +74,13 @@ int atomic_file_openat(int dir_fd, const char *name, mode_t mode,
 
 	*f = (struct atomic_file){ .dir_fd = -1, .fd = -1 };
 	if (!*name || strchr(name, '/'))
-		return rpd_fail(-EINVAL, "%s: not a plain file name", name);
+		return log_error_errno(-EINVAL, "%s: not a plain file name",
+				       name);
 	f->dir_fd = fcntl(dir_fd, F_DUPFD_CLOEXEC, 3);
 	if (f->dir_fd < 0)
-		return rpd_fail(-errno, "%s: %m", name);
+		return log_error_errno(-errno, "%s: %m", name);
 	f->name = strdup(name);
-	if (!f->name) {
-		atomic_file_release(f);
-		return rpd_fail(-ENOMEM, "out of memory");
-	}
-	r = open_tmp(f, mode);
+	r = f->name ? open_tmp(f, mode) : log_oom();
 	if (r < 0)
 		atomic_file_release(f);
 	return r;
@@ -96,25 +94,29 @@ int atomic_file_open(const char *path, mode_t mode, struct atomic_file *f)
 	const char *dir, *base;
 
 	if (!dir_copy || !base_copy)
-		return rpd_fail(-ENOMEM, "out of memory");
+		return log_oom();
 	dir = dirname(dir_copy);
 	base = basename(base_copy);
 	dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir_fd < 0)
-		return rpd_fail(-errno, "%s: cannot open directory: %m", dir);
+		return log_error_errno(-errno, "%s: cannot open directory: %m",
+				       dir);
 	return atomic_file_openat(dir_fd, base, mode, f);
 }
 
 int atomic_file_commit(struct atomic_file *f, bool replace)
 {
 	if (fsync(f->fd) < 0)
-		return rpd_fail(-errno, "%s: fsync: %m", f->name);
+		return log_error_errno(-errno, "%s: fsync: %m", f->name);
 	if (replace) {
 		if (renameat(f->dir_fd, f->tmp_name, f->dir_fd, f->name) < 0)
-			return rpd_fail(-errno, "%s: rename: %m", f->name);
+			return log_error_errno(-errno, "%s: rename: %m",
+					       f->name);
 	} else if (renameat2(f->dir_fd, f->tmp_name, f->dir_fd, f->name,
 			     RENAME_NOREPLACE) < 0) {
-		return rpd_fail(-errno, "%s: %m", f->name);
+		if (errno == EEXIST)
+			return -EEXIST;
+		return log_error_errno(-errno, "%s: %m", f->name);
 	}
 	free(f->tmp_name);
 	f->tmp_name = NULL;

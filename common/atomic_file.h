@@ -7,6 +7,8 @@
  * fsyncs it, renames it over the target and fsyncs the directory. A crash at
  * any point leaves either the old state or the complete new file, plus at
  * worst a ".#name.XXXXXX" temporary that a later run may remove.
+ *
+ * Failures are logged where they happen, naming the file.
  */
 #ifndef RPD_ATOMIC_FILE_H
 #define RPD_ATOMIC_FILE_H
@@ -27,7 +29,9 @@ int atomic_file_open(const char *path, mode_t mode, struct atomic_file *f);
 int atomic_file_openat(int dir_fd, const char *name, mode_t mode,
 		       struct atomic_file *f);
 /* fsync, rename into place (replace: allow an existing target), fsync dir.
- * Fails only before the rename: a failed fsync of the directory is logged. */
+ * Fails only before the rename: a failed fsync of the directory is logged.
+ * Without replace, a taken name fails with -EEXIST and is not logged: the
+ * caller may try another. */
 int atomic_file_commit(struct atomic_file *f, bool replace);
 /* Removes the temporary file and releases everything; safe after commit. */
 void atomic_file_release(struct atomic_file *f);

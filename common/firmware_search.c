@@ -3,6 +3,7 @@
  * firmware_search.c - the kernel's firmware search order, from userspace.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,8 @@
 #include <sys/utsname.h>
 
 #include "firmware_search.h"
-#include "util.h"
+#include "log.h"
+#include "macro.h"
 
 #define FIRMWARE_CLASS_PATH "/sys/module/firmware_class/parameters/path"
 #define MAX_DIRS 16
@@ -110,45 +112,44 @@ static bool name_is_safe(const char *name)
 }
 
 int firmware_find(const char *root, const char *const *extra, const char *name,
-		  char **out)
+		  char **out, char **tried)
 {
-	_cleanup_free_ char *tried = NULL;
+	_cleanup_free_ char *looked = NULL;
 	char *dirs[MAX_DIRS];
-	size_t n, tried_len;
-	FILE *tried_list;
+	size_t n, looked_len;
+	FILE *list;
 	int r = -ENOENT;
 
 	*out = NULL;
+	if (tried)
+		*tried = NULL;
 	if (!name_is_safe(name))
-		return rpd_fail(-EINVAL,
-				"firmware name '%s' is not a relative path",
-				name);
-	tried_list = open_memstream(&tried, &tried_len);
-	if (!tried_list)
-		return rpd_fail(-ENOMEM, "out of memory");
+		return -EINVAL;
+	list = open_memstream(&looked, &looked_len);
+	if (!list)
+		return -ENOMEM;
 	n = firmware_search_path(root, extra, dirs, MAX_DIRS);
 	for (size_t i = 0; i < n && r == -ENOENT; i++) {
-		char *path;
 		struct stat st;
+		char *path;
 
 		if (asprintf(&path, "%s/%s", dirs[i], name) < 0) {
 			r = -ENOMEM;
 			break;
 		}
 		if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+			log_debug("firmware '%s': found %s", name, path);
 			*out = path;
 			r = 0;
 			break;
 		}
+		log_debug("firmware '%s': not in %s", name, dirs[i]);
 		free(path);
-		fprintf(tried_list, "%s%s", i ? ", " : "", dirs[i]);
+		fprintf(list, "%s%s", i ? ", " : "", dirs[i]);
 	}
-	fclose(tried_list);
+	fclose(list);
 	firmware_search_free(dirs, n);
-	if (r == -ENOMEM)
-		return rpd_fail(r, "out of memory");
-	if (r < 0)
-		return rpd_fail(r, "firmware '%s' not found in %s", name,
-				tried);
-	return 0;
+	if (r == -ENOENT && tried)
+		*tried = TAKE_PTR(looked);
+	return r;
 }

@@ -23,10 +23,12 @@ void firmware_search_free(char **dirs, size_t n);
 /*
  * Finds name (as in the remoteproc's sysfs "firmware", possibly with
  * subdirectories) in the search path. Returns 0 and a malloc'ed path in
- * *out, or -ENOENT with a message listing where it looked; -EINVAL for a
- * name that climbs out of the directory ("..", absolute).
+ * *out; -ENOENT if no directory has it, -EINVAL for a name that climbs out
+ * of the directories ("..", absolute), -ENOMEM. When tried is not NULL it
+ * receives the directories looked in ("a, b, c", malloc'ed) for the
+ * caller's message. Logs every look at debug level, nothing else.
  */
 int firmware_find(const char *root, const char *const *extra, const char *name,
-		  char **out);
+		  char **out, char **tried);
 
 #endif

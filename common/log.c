@@ -1,41 +1,109 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * log.c - messages with the program name, and a syslog priority prefix
- * ("<3>") when stderr goes to the journal, so that it files them right.
+ * ("<3>") when stderr is the journal's stream, so that it files them at
+ * the right priority.
  */
+#include <errno.h> /* program_invocation_short_name */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 
-extern const char *program_invocation_short_name;
+static int max_level = LOG_INFO;
 
-static void log_line(int priority, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
-
-static void log_line(int priority, const char *fmt, va_list ap)
+void log_set_max_level(int level)
 {
-	static int journal = -1;
-
-	if (journal < 0)
-		journal = getenv("JOURNAL_STREAM") != NULL;
-	if (journal)
-		fprintf(stderr, "<%d>", priority);
-	fprintf(stderr, "%s: ", program_invocation_short_name);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	max_level = level;
 }
 
-#define DEFINE_LOG(fn, priority)             \
-	void fn(const char *fmt, ...)        \
-	{                                    \
-		va_list ap;                  \
-		va_start(ap, fmt);           \
-		log_line(priority, fmt, ap); \
-		va_end(ap);                  \
-	}
+int log_get_max_level(void)
+{
+	return max_level;
+}
 
-DEFINE_LOG(log_error, 3)
-DEFINE_LOG(log_warning, 4)
-DEFINE_LOG(log_info, 6)
+int log_level_from_string(const char *s)
+{
+	static const struct {
+		const char *name;
+		int level;
+	} levels[] = {
+		{ "err", LOG_ERR },	    { "error", LOG_ERR },
+		{ "warning", LOG_WARNING }, { "info", LOG_INFO },
+		{ "debug", LOG_DEBUG },
+	};
+
+	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
+		if (!strcasecmp(s, levels[i].name))
+			return levels[i].level;
+	if (s[0] >= '0' && s[0] <= '7' && !s[1])
+		return s[0] - '0';
+	return -EINVAL;
+}
+
+void log_parse_environment(void)
+{
+	const char *s = getenv(LOG_LEVEL_ENV);
+	int level;
+
+	if (!s || !*s)
+		return;
+	level = log_level_from_string(s);
+	if (level < 0)
+		log_warning(
+			"%s=%s: not a log level (err, warning, info, debug); ignored",
+			LOG_LEVEL_ENV, s);
+	else
+		max_level = level;
+}
+
+/*
+ * Whether stderr is the stream systemd connected to the journal: the
+ * service manager sets JOURNAL_STREAM to its device and inode, which a
+ * redirection would change.
+ */
+static bool stderr_is_journal(void)
+{
+	static int cached = -1;
+	unsigned long long dev, ino;
+	const char *e;
+	struct stat st;
+
+	if (cached >= 0)
+		return cached;
+	e = getenv("JOURNAL_STREAM");
+	cached = e && sscanf(e, "%llu:%llu", &dev, &ino) == 2 &&
+		 fstat(STDERR_FILENO, &st) == 0 &&
+		 (unsigned long long)st.st_dev == dev &&
+		 (unsigned long long)st.st_ino == ino;
+	return cached;
+}
+
+int log_internal(int level, int error, const char *fmt, ...)
+{
+	int saved = errno, ret = error < 0 ? error : -error;
+	char line[2048];
+	size_t n = 0;
+	va_list ap;
+
+	if (level > max_level)
+		return ret;
+	if (stderr_is_journal())
+		n = (size_t)snprintf(line, sizeof(line), "<%d>", level);
+	n += (size_t)snprintf(line + n, sizeof(line) - n,
+			      "%s: ", program_invocation_short_name);
+	errno = error ? -ret : saved; /* what %m prints */
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	va_end(ap);
+	/* One write, so that lines of threads and processes never mix. */
+	fprintf(stderr, "%s\n", line);
+	errno = saved;
+	return ret;
+}
