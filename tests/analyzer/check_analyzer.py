@@ -21,10 +21,8 @@ import struct
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "integration"))
-from check_core import gdb_frames  # noqa: E402  (GDB's backtrace parser)
-from elf_image import elf_notes, elf_phdrs  # noqa: E402
+from rpdtest.core_check import gdb_frames
+from rpdtest.elf_image import elf_notes, elf_phdrs
 
 FAILURES = []
 T0 = 1700000000  # crash times of the stored dumps: T0 + k hours
@@ -467,7 +465,7 @@ def build_id(path):
     res = run(["readelf", "-n", path], text=True)
     m = re.search(r"Build ID: ([0-9a-f]+)", res.stdout)
     if not m:
-        raise SystemExit("%s: no build-id (tests/firmware links with "
+        raise SystemExit("%s: no build-id (tests/fixtures/firmware links with "
                          "--build-id)" % path)
     return bytes.fromhex(m.group(1))
 
@@ -536,6 +534,29 @@ def check_firmware(args):
                core, "--", "-batch"], text=True)
     check(res.returncode == 1 and "another build" in res.stderr,
           "gdb with another build: %d %r" % (res.returncode, res.stderr))
+
+    # --debug, or RPROC_LOG_LEVEL=debug, tells every file tried and why it
+    # was or was not taken, and where unwinding starts; without, nothing.
+    argv = [args.analyze, "-D", store, "--firmware-dir", named,
+            "--firmware-dir", ids, "crash", core]
+    quiet = run(argv, text=True)
+    wants = ["firmware 'app.elf': found " + os.path.join(named, "app.elf"),
+             want,
+             "%s: build-id %s matches the core's" %
+             (os.path.join(ids, id_o2.hex()), id_o2.hex()),
+             "unwinding from context 0 (the handler, lr holds EXC_RETURN)"]
+    for how, extra, env in (("--debug", ["--debug"], None),
+                            ("RPROC_LOG_LEVEL=debug", [],
+                             dict(os.environ, RPROC_LOG_LEVEL="debug"))):
+        loud = run(argv + extra, text=True, env=env)
+        check(loud.returncode == 0 and quiet.returncode == 0 and
+              loud.stdout == quiet.stdout,
+              "crash %s changed the report: %d %d" %
+              (how, loud.returncode, quiet.returncode))
+        for w in wants:
+            check(w in loud.stderr and w not in quiet.stderr,
+                  "crash %s: %r missing (or logged without it):\n%s" %
+                  (how, w, loud.stderr))
 
 
 # ---- the command line ----

@@ -7,9 +7,9 @@
     check_crash.py --analyze rproc-analyze --hostile CORPUS_DIR \\
                    --recorded DIR --workdir DIR
 
-DIR (tests/harness/record_crash.py) holds fw.elf, dump.elf and truth.json,
+DIR (tests/fixtures/harness/record_crash.py) holds fw.elf, dump.elf and truth.json,
 what GDB showed on the live target at the fault. The dump becomes stored
-cores with rproc-collect --input (as tests/integration/check_core.py does),
+cores with rproc-collect --input (as rpdtest.core_check does),
 and the analyzer must find the same frames as GDB, in the same order and
 with the inlined ones, the faulting frame's file:line, the fault status the
 scenario causes, and one signature for cores of the same crash.
@@ -30,17 +30,15 @@ import struct
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "integration"))
-import check_core  # noqa: E402  (convert() makes cores as users do)
+from rpdtest import core_check
 
 EXCEPTION_FRAME = "<exception frame>"
 GDB_SIGNAL_FRAME = "<signal handler called>"
-FAILURES = check_core.FAILURES
+FAILURES = core_check.FAILURES
 
 
 def fail(msg):
-    check_core.fail(msg)
+    core_check.fail(msg)
 
 
 def analyze(args, core, firmware, json_out=True, timeout=60):
@@ -153,7 +151,7 @@ def check_scenario(args, truth, fw):
     cores = [os.path.join(args.workdir, "a.core.gz"),
              os.path.join(args.workdir, "b.core")]
     for core in cores:
-        if not check_core.convert(args, args.recorded, core):
+        if not core_check.convert(args, args.recorded, core):
             return
     reports = []
     for core in cores:
@@ -181,7 +179,7 @@ def check_no_cfi(args, truth, fw):
         fail("objcopy failed: " + res.stderr)
         return
     core = os.path.join(args.workdir, "a.core.gz")
-    if not check_core.convert(args, args.recorded, core):
+    if not core_check.convert(args, args.recorded, core):
         return
     report, _ = analyze_json(args, core, stripped)
     if report is None:
@@ -233,7 +231,7 @@ def run_hostile(args, path, fw):
 def garbage_stacks(args, fw):
     """Cores whose RAM holds noise, or one return address over and over."""
     core = os.path.join(args.workdir, "clean.core")
-    if not check_core.convert(args, args.recorded, core):
+    if not core_check.convert(args, args.recorded, core):
         return []
     with open(core, "rb") as f:
         data = bytearray(f.read())

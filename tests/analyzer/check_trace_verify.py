@@ -5,7 +5,7 @@
     check_analyze.py --collect rproc-collect --analyze rproc-analyze \
                      --nm arm-none-eabi-nm --recorded DIR --workdir DIR
 
-The recorded dump (tests/harness/record_crash.py) is stored as a core with
+The recorded dump (tests/fixtures/harness/record_crash.py) is stored as a core with
 rproc-collect, as check_core.py does. Then:
   - `trace` must print the firmware's log ending with truth.json's
     trace_tail, in text and in JSON;
@@ -20,46 +20,44 @@ import random
 import struct
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "integration"))
-import check_core  # noqa: E402  (convert, run, fail, FAILURES)
+from rpdtest import core_check
 
 EXIT_DIFFERS = 4
 
 
 def analyze(args, *argv):
-    return check_core.run([args.analyze, "--firmware", args.fw] + list(argv))
+    return core_check.run([args.analyze, "--firmware", args.fw] + list(argv))
 
 
 def check_trace(args, core, tail):
     res = analyze(args, "trace", core)
     if res.returncode != 0:
-        check_core.fail("trace failed (%d): %s" % (res.returncode, res.stderr))
+        core_check.fail("trace failed (%d): %s" % (res.returncode, res.stderr))
         return
     lines = res.stdout.rstrip("\n").splitlines()
     if not lines or lines[-1] != tail:
-        check_core.fail("trace does not end with %r:\n%s" % (tail, res.stdout))
+        core_check.fail("trace does not end with %r:\n%s" % (tail, res.stdout))
     res = analyze(args, "--json=short", "trace", core)
     try:
         buffers = json.loads(res.stdout)["buffers"]
     except (ValueError, KeyError) as e:
-        check_core.fail("trace --json: %s: %s" % (e, res.stdout))
+        core_check.fail("trace --json: %s: %s" % (e, res.stdout))
         return
     if (len(buffers) != 1 or buffers[0]["format"] != "rtrc"
             or not buffers[0]["text"].rstrip("\n").endswith("\n" + tail)):
-        check_core.fail("trace --json: unexpected %s" % res.stdout)
+        core_check.fail("trace --json: unexpected %s" % res.stdout)
 
 
 def check_verify_clean(args, core):
     res = analyze(args, "verify", core)
     if res.returncode != 0 or "verdict: clean" not in res.stdout:
-        check_core.fail("verify on a clean core (%d):\n%s%s"
+        core_check.fail("verify on a clean core (%d):\n%s%s"
                         % (res.returncode, res.stdout, res.stderr))
 
 
 def code_functions(args):
     """(name, address, size) of the sized functions of the firmware."""
-    res = check_core.run([args.nm, "-S", "--defined-only", args.fw])
+    res = core_check.run([args.nm, "-S", "--defined-only", args.fw])
     funcs = []
     for line in res.stdout.splitlines():
         parts = line.split()
@@ -84,7 +82,7 @@ def file_offset(dump, addr):
 def check_verify_flipped(args):
     funcs = code_functions(args)
     if not funcs:
-        check_core.fail("nm lists no function in %s" % args.fw)
+        core_check.fail("nm lists no function in %s" % args.fw)
         return
     # A different function per scenario, the same on every run.
     name, addr, size = random.Random(args.recorded).choice(funcs)
@@ -93,7 +91,7 @@ def check_verify_flipped(args):
         dump = bytearray(f.read())
     off = file_offset(dump, target)
     if off is None:
-        check_core.fail("dump.elf holds no byte at 0x%x (%s)" % (target, name))
+        core_check.fail("dump.elf holds no byte at 0x%x (%s)" % (target, name))
         return
     dump[off] ^= 0x5a
 
@@ -102,17 +100,17 @@ def check_verify_flipped(args):
     with open(os.path.join(flipped, "dump.elf"), "wb") as f:
         f.write(dump)
     core = os.path.join(args.workdir, "flipped.core.gz")
-    before = len(check_core.FAILURES)
-    ok = check_core.convert(args, flipped, core)
+    before = len(core_check.FAILURES)
+    ok = core_check.convert(args, flipped, core)
     # rproc-collect rightly calls this firmware "corrupted", not "match".
-    del check_core.FAILURES[before:]
+    del core_check.FAILURES[before:]
     if not ok:
-        check_core.fail("rproc-collect refused the flipped dump")
+        core_check.fail("rproc-collect refused the flipped dump")
         return
 
     res = analyze(args, "--json=short", "verify", core)
     if res.returncode != EXIT_DIFFERS:
-        check_core.fail("verify on a flipped byte exited %d, not 4:\n%s%s"
+        core_check.fail("verify on a flipped byte exited %d, not 4:\n%s%s"
                         % (res.returncode, res.stdout, res.stderr))
         return
     result = json.loads(res.stdout)
@@ -121,10 +119,10 @@ def check_verify_flipped(args):
             "offset": target - addr}
     got = [{k: r[k] for k in want} for r in ranges]
     if got != [want] or result["differing"] != 1:
-        check_core.fail("verify: expected only %s, got %s" % (want, ranges))
+        core_check.fail("verify: expected only %s, got %s" % (want, ranges))
     res = analyze(args, "verify", core)
     if "%s+0x%x" % (name, target - addr) not in res.stdout:
-        check_core.fail("verify text does not name %s:\n%s" % (name,
+        core_check.fail("verify text does not name %s:\n%s" % (name,
                                                                res.stdout))
 
 
@@ -142,14 +140,14 @@ def main():
         truth = json.load(f)
     os.makedirs(args.workdir, exist_ok=True)
     core = os.path.join(args.workdir, "test.core.gz")
-    if check_core.convert(args, args.recorded, core):
+    if core_check.convert(args, args.recorded, core):
         check_trace(args, core, truth["trace_tail"])
         check_verify_clean(args, core)
         check_verify_flipped(args)
 
     print("%s: %s" % (os.path.basename(args.recorded.rstrip("/")),
-                      "FAILED" if check_core.FAILURES else "ok"))
-    return 1 if check_core.FAILURES else 0
+                      "FAILED" if core_check.FAILURES else "ok"))
+    return 1 if core_check.FAILURES else 0
 
 
 if __name__ == "__main__":

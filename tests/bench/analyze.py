@@ -29,9 +29,7 @@ import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "integration"))
-from check_core import gdb_frames  # noqa: E402
+from rpdtest.core_check import gdb_frames
 
 MIB = 1 << 20
 EXTRA_BASE = 0x60000000

@@ -32,7 +32,7 @@ import subprocess
 import sys
 import time
 
-from dumpgen import MIB, make_dump
+from rpdtest.dumpgen import MIB, make_dump
 
 
 def fake_sysfs(root, data_src):

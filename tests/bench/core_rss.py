@@ -18,7 +18,7 @@ import os
 import subprocess
 import sys
 
-from dumpgen import MIB as BLOCK, make_dump
+from rpdtest.dumpgen import MIB as BLOCK, make_dump
 
 
 def run(peak_rss, cmd, stdout=None):

@@ -11,7 +11,7 @@ class/devcoredump/devcdN links to devices/virtual/devcoredump/devcdN, whose
 failing_device links to devices/platform/<rproc>/remoteproc/remoteprocN,
 whose subsystem links to class/remoteproc; attributes are regular files.
 The kernel's "release" (a write to data) shows as data's first byte turning
-into "1". DIR is a recording of the test firmware (tests/harness); --other
+into "1". DIR is a recording of the test firmware (tests/fixtures/harness); --other
 is the same scenario built at the other optimisation level ("another
 build"). Cases needing a small or read-only filesystem mount a tmpfs in a
 private mount namespace (unshare -m): they need root and fail without it.
@@ -30,12 +30,9 @@ import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "integration"))
-sys.path.insert(0, os.path.join(HERE, "..", "bench"))
-import check_core  # noqa: E402
-from elf_image import elf_notes, elf_phdrs  # noqa: E402
-from dumpgen import MIB, make_dump, patched_layout  # noqa: E402
+from rpdtest import core_check
+from rpdtest.dumpgen import MIB, make_dump, patched_layout
+from rpdtest.elf_image import elf_notes, elf_phdrs
 
 NAME_RE = re.compile(r"^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.(\d{8}T\d{6}Z)"
                      r"\.([0-9a-f]{8})(\.\d+)?\.core\.gz$")
@@ -140,14 +137,14 @@ class World:
         return sorted(n for n in os.listdir(self.store)
                       if n.startswith(".") and not n.startswith(".crashes."))
 
-    def start(self, devcd, wrap=None):
-        env = dict(os.environ, RPROC_COLLECT_SYSFS=self.sys)
+    def start(self, devcd, wrap=None, env=None):
+        env = dict(os.environ, RPROC_COLLECT_SYSFS=self.sys, **(env or {}))
         cmd = [ARGS.collect, "--config", self.config, "--devcd", devcd]
         return subprocess.Popen((wrap or []) + cmd, env=env, text=True,
                                 stderr=subprocess.PIPE)
 
-    def collect(self, devcd, wrap=None, expect=0):
-        proc = self.start(devcd, wrap)
+    def collect(self, devcd, wrap=None, expect=0, env=None):
+        proc = self.start(devcd, wrap, env)
         _, log = proc.communicate(timeout=300)
         sys.stderr.write(log)
         check(proc.returncode == expect,
@@ -196,7 +193,7 @@ def run_script(world, wrap, script, *args):
 
 
 def check_stored_core(world, name, recorded=None):
-    """Name, mode, container, and the GDB/libdwfl checks of check_core."""
+    """Name, mode, container, and the GDB/libdwfl checks of core_check."""
     recorded = recorded or ARGS.recorded
     path = os.path.join(world.store, name)
     check(NAME_RE.match(name), "stored name %r does not follow the "
@@ -212,15 +209,15 @@ def check_stored_core(world, name, recorded=None):
     os.makedirs(work, exist_ok=True)
     core = os.path.join(work, "stored.core.gz")
     shutil.copyfile(path, core)
-    check_core.FAILURES.clear()
+    core_check.FAILURES.clear()
     args = argparse.Namespace(format="gz", dwfl=ARGS.dwfl)
-    plain = check_core.inflate(args, core)
-    check_core.check_readelf(plain)
-    check_core.check_gdb(truth, os.path.join(recorded, "fw.elf"), plain)
-    check_core.check_dwfl(args, truth, os.path.join(recorded, "fw.elf"),
+    plain = core_check.inflate(args, core)
+    core_check.check_readelf(plain)
+    core_check.check_gdb(truth, os.path.join(recorded, "fw.elf"), plain)
+    core_check.check_dwfl(args, truth, os.path.join(recorded, "fw.elf"),
                           plain)
-    check(not check_core.FAILURES, "stored core fails the GDB/libdwfl "
-          "checks: %s" % check_core.FAILURES)
+    check(not core_check.FAILURES, "stored core fails the GDB/libdwfl "
+          "checks: %s" % core_check.FAILURES)
 
 
 def inflated(path):
@@ -253,6 +250,37 @@ def case_stored(w):
           "firmware name not sanitized in %s" % cores[0])
     check(not w.hidden(), "spool files left: %s" % w.hidden())
     check_stored_core(w, cores[0])
+
+
+def case_debug(w):
+    """RPROC_LOG_LEVEL=debug (and --debug) log the decisions: where the
+    firmware was found, where the registers are looked for, the size the
+    dump declares against the room; without it, none of that."""
+    w.add_firmware()
+    w.add_devcd(3, w.add_remoteproc(0, "m3"), recorded_dump())
+    quiet = w.collect("devcd3")
+    w.add_devcd(4, w.add_remoteproc(1, "m3"), recorded_dump())
+    loud = w.collect("devcd4", env={"RPROC_LOG_LEVEL": "debug"})
+    wants = [r"firmware 'test-fw\.elf': found %s/test-fw\.elf" %
+             re.escape(w.fw),
+             r"m3: firmware %s/test-fw\.elf, build-id [0-9a-f]{40}, "
+             r"1 trace buffer\(s\)" % re.escape(w.fw),
+             r"m3: registers: the crash record at 0x[0-9a-f]+ \(\d+ bytes\)",
+             r"m3: dump devcd4 declares \d+ bytes, the store has room for \d+"]
+    for want in wants:
+        check(re.search(want, loud), "debug: no line %r" % want)
+        check(not re.search(want.replace("devcd4", "devcd3"), quiet),
+              "logged without debug: %r" % want)
+    check(len(w.cores()) == 2, "expected two cores: %s" % w.cores())
+    # --debug on the command line, for --input.
+    res = subprocess.run([ARGS.collect, "--debug", "--input",
+                          os.path.join(ARGS.recorded, "dump.elf"),
+                          "--firmware", os.path.join(w.fw, "test-fw.elf"),
+                          "--output", os.path.join(w.dir, "in.core")],
+                         capture_output=True, text=True)
+    check(res.returncode == 0 and
+          re.search(r"registers: the crash record at 0x", res.stderr),
+          "--input --debug: %d %r" % (res.returncode, res.stderr))
 
 
 def case_other_device(w):

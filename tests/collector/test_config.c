@@ -158,17 +158,24 @@ static void test_booleans(void **state)
 	}
 }
 
-/* text must fail with -EINVAL and a message "<file>:<msg>". */
+/* text must fail with -EINVAL and log one line "<file>:<msg>". */
 static void expect_error(const char *text, const char *msg)
 {
 	struct collect_config cfg;
-	char *path, *want;
+	char *path, *want, *log;
 	int r;
 
+	test_log_begin();
 	r = load(text, &cfg, &path);
+	log = test_log_end();
 	if (asprintf(&want, "%s:%s", path, msg) < 0)
 		abort();
-	test_assert_error(r, -EINVAL, want);
+	assert_int_equal(r, -EINVAL);
+	if (!strstr(log, want))
+		fail_msg("log \"%s\" lacks \"%s\"", log, want);
+	if (strchr(log, '\n') != log + strlen(log) - 1)
+		fail_msg("not one line: \"%s\"", log);
+	free(log);
 	free(want);
 	config_free(&cfg);
 	free(path);
@@ -261,8 +268,8 @@ static void test_unreadable(void **state)
 
 	config_defaults(&cfg);
 	/* A directory opens but cannot be read as a file. */
-	assert_true(config_load(dir, &cfg) < 0);
-	assert_non_null(strstr(rpd_error(), dir));
+	test_log_begin();
+	test_assert_logged(config_load(dir, &cfg), -EIO, dir);
 	config_free(&cfg);
 	test_rmtree(dir);
 	free(dir);

@@ -212,8 +212,9 @@ static void test_open_failures(void **state)
 			       .fail_every = 1,
 			       .fail_with = EMFILE };
 	pc.dst_fd = dst_with_head(data, 10);
-	test_assert_error(parallel_copy(&pc), -EMFILE,
-			  "cannot open the source: Too many open files");
+	/* The errno says why; the caller, who knows the source, logs it. */
+	assert_int_equal(parallel_copy(&pc), -EMFILE);
+	assert_string_equal(strerror(EMFILE), "Too many open files");
 	assert_int_equal(pc.readers, 0);
 	assert_dst(pc.dst_fd, data, 10);
 	close(pc.dst_fd);
@@ -240,7 +241,7 @@ static void test_destination_fails(void **state)
 
 	(void)state;
 	assert_true(pc.dst_fd >= 0);
-	test_assert_error(parallel_copy(&pc), -EBADF, "Bad file descriptor");
+	assert_int_equal(parallel_copy(&pc), -EBADF);
 	close(pc.dst_fd);
 	free(dst_path);
 	free(src_path);

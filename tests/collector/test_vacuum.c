@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * test_store.c - the store: names, safe opening, collision-safe commits and
- * the limits (MaxDumpsPerRemote, MaxUse, KeepFree), oldest first.
+ * test_vacuum.c - the store's limits (MaxDumpsPerRemote, MaxUse, KeepFree),
+ * oldest first, never the dump being written, never a file the collector
+ * did not name.
  *
  * The space limits are checked on a 4 MiB tmpfs mounted in a private mount
  * namespace, where block counts and free space are exact. That needs root;
@@ -23,8 +24,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "store.h"
 #include "testutil.h"
+#include "vacuum.h"
 
 #define KIB 1024u
 #define MIB (1024u * 1024u)
@@ -34,114 +35,11 @@
 
 static char *tmpfs_dir;
 
-static void test_names(void **state)
-{
-	char base[STORE_BASE_MAX], out[STORE_NAME_FIELD_MAX + 1];
-	char long_name[200];
-
-	store_base_name("m4", "rproc-m4.fw", T0, BOOT, base, sizeof(base));
-	assert_string_equal(base, "m4.rproc-m4_fw.20261124T071500Z.1a2b3c4d");
-	store_base_name("dsp/0 x", "", T0 + 61, "", base, sizeof(base));
-	assert_string_equal(base, "dsp_0_x.unknown.20261124T071601Z.00000000");
-
-	store_sanitize("a.b/c\n\xff-_Z9", out, sizeof(out));
-	assert_string_equal(out, "a_b_c__-_Z9");
-	memset(long_name, 'x', sizeof(long_name) - 1);
-	long_name[sizeof(long_name) - 1] = '\0';
-	store_sanitize(long_name, out, sizeof(out));
-	assert_int_equal(strlen(out), STORE_NAME_FIELD_MAX);
-}
-
-static void test_name_parse(void **state)
-{
-	static const char *const rejected[] = {
-		".m4.fw.20261124T071500Z.1a2b3c4d.core.gz",  /* hidden */
-		"m4.fw.20261124T071500Z.1a2b3c4d.core",	     /* not ours */
-		"m4.fw.2026-11-24.1a2b3c4d.core.gz",	     /* time */
-		"m4.fw.20261124T071500Z.1a2b3c4.core.gz",    /* boot id */
-		"m4.fw.20261124T071500Z.1a2b3c4d.1.core.gz", /* counter 1 */
-		"m4.fw.20261124T071500Z.1a2b3c4d.02.core.gz",
-		"m4.fw.20261124T071500Z.1a2b3c4d.2.3.core.gz",
-		"m4..20261124T071500Z.1a2b3c4d.core.gz",
-		"m4.f w.20261124T071500Z.1a2b3c4d.core.gz",
-		".core.gz",
-	};
-	struct store_name n;
-
-	assert_true(store_name_parse(
-		"m4.rproc-m4_fw.20261124T071500Z.1a2b3c4d.core.gz", &n));
-	assert_string_equal(n.remote, "m4");
-	assert_string_equal(n.firmware, "rproc-m4_fw");
-	assert_true(n.time == T0);
-	assert_string_equal(n.boot, "1a2b3c4d");
-	assert_int_equal(n.seq, 0);
-	assert_true(store_name_parse(
-		"m4.fw.20261124T071500Z.1a2b3c4d.12.core.gz", &n));
-	assert_int_equal(n.seq, 12);
-	assert_true(store_name_parse("m4.fw.20261124T071500Z.1a2b3c4d.devcd.gz",
-				     &n));
-	for (size_t i = 0; i < sizeof(rejected) / sizeof(rejected[0]); i++)
-		if (store_name_parse(rejected[i], &n))
-			fail_msg("accepted %s", rejected[i]);
-}
-
-static mode_t mode_of(const char *path)
-{
-	struct stat st;
-
-	assert_int_equal(lstat(path, &st), 0);
-	return st.st_mode & 07777;
-}
-
-static void test_open(void **state)
-{
-	char *dir = test_tmpdir("store"), *path, *link;
-	struct store s;
-
-	if (asprintf(&path, "%s/dumps", dir) < 0 ||
-	    asprintf(&link, "%s/link", dir) < 0)
-		abort();
-	/* Created 0700. */
-	assert_int_equal(store_open(path, &s), 0);
-	assert_int_equal(mode_of(path), 0700);
-	store_close(&s);
-	/* Too open: tightened. */
-	assert_int_equal(chmod(path, 0755), 0);
-	assert_int_equal(store_open(path, &s), 0);
-	assert_int_equal(mode_of(path), 0700);
-	store_close(&s);
-	/* A symbolic link is refused, not followed. */
-	assert_int_equal(symlink(path, link), 0);
-	test_assert_error(store_open(link, &s), -ENOTDIR, "a symbolic link?");
-	/* Someone else's directory is refused (as root: chown it away). */
-	if (geteuid() == 0) {
-		assert_int_equal(chown(path, 4321, 4321), 0);
-		test_assert_error(store_open(path, &s), -EPERM,
-				  "owned by uid 4321");
-	}
-	test_rmtree(dir);
-	free(link);
-	free(path);
-	free(dir);
-}
-
 /* A file named name of size bytes (mtime: seconds after T0). */
 static void make_file(const struct store *s, const char *name, size_t size,
 		      int mtime_offset)
 {
-	struct timespec times[2] = { { .tv_sec = T0 + mtime_offset },
-				     { .tv_sec = T0 + mtime_offset } };
-	char *buf = calloc(1, size ? size : 1);
-	int fd;
-
-	/* Non-zero bytes: tmpfs allocates every page. */
-	memset(buf, 0x5a, size);
-	fd = openat(s->dir_fd, name, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, buf, size), (ssize_t)size);
-	assert_int_equal(futimens(fd, times), 0);
-	close(fd);
-	free(buf);
+	test_make_file_at(s->dir_fd, name, size, T0 + mtime_offset);
 }
 
 static bool exists(const struct store *s, const char *name)
@@ -152,50 +50,15 @@ static bool exists(const struct store *s, const char *name)
 }
 
 /* "<remote>.fw.<T0 + minutes>.1a2b3c4d.core.gz" */
-static char *dump_name(const char *remote, int minutes)
+static char *stored_name(const char *remote, int minutes)
 {
-	char base[STORE_BASE_MAX], *name;
+	char base[DUMP_NAME_BASE_MAX], *name;
 
-	store_base_name(remote, "fw", T0 + 60 * minutes, BOOT, base,
-			sizeof(base));
+	dump_name_format(remote, "fw", T0 + 60 * minutes, BOOT, base,
+			 sizeof(base));
 	if (asprintf(&name, "%s.core.gz", base) < 0)
 		abort();
 	return name;
-}
-
-static void test_commit_never_replaces(void **state)
-{
-	char *dir = test_tmpdir("store"), *victim, *final_name = NULL;
-	const char *base = "m4.fw.20261124T071500Z.1a2b3c4d";
-	struct atomic_file f;
-	struct store s;
-	char target[256];
-	ssize_t n;
-
-	victim = test_write_file(dir, "victim", "precious", 8);
-	assert_int_equal(store_open(dir, &s), 0);
-	assert_int_equal(symlinkat(victim, s.dir_fd,
-				   "m4.fw.20261124T071500Z.1a2b3c4d.core.gz"),
-			 0);
-	assert_int_equal(atomic_file_openat(s.dir_fd, base, 0600, &f), 0);
-	assert_int_equal(write(f.fd, "core", 4), 4);
-	assert_int_equal(store_commit(&s, &f, base, ".core.gz", &final_name),
-			 0);
-	assert_string_equal(final_name,
-			    "m4.fw.20261124T071500Z.1a2b3c4d.2.core.gz");
-	atomic_file_release(&f);
-	/* The link is still a link, its target untouched. */
-	n = readlinkat(s.dir_fd, "m4.fw.20261124T071500Z.1a2b3c4d.core.gz",
-		       target, sizeof(target) - 1);
-	assert_true(n > 0);
-	target[n] = '\0';
-	assert_string_equal(target, victim);
-	free(test_run("grep -qx precious %s && echo ok", victim));
-	store_close(&s);
-	test_rmtree(dir);
-	free(final_name);
-	free(victim);
-	free(dir);
 }
 
 static void test_vacuum_count(void **state)
@@ -212,11 +75,11 @@ static void test_vacuum_count(void **state)
 	/* m4 at minutes 0..4, dsp at 1 and 3; mtimes contradict the names
 	 * to show that the name's time decides. */
 	for (int i = 0; i < 5; i++) {
-		names[i] = dump_name("m4", i);
+		names[i] = stored_name("m4", i);
 		make_file(&s, names[i], 100, 100 - i);
 	}
-	names[5] = dump_name("dsp", 1);
-	names[6] = dump_name("dsp", 3);
+	names[5] = stored_name("dsp", 1);
+	names[6] = stored_name("dsp", 3);
 	make_file(&s, names[5], 100, 0);
 	make_file(&s, names[6], 100, 0);
 	make_file(&s, ".m4.fw.20261124T071500Z.1a2b3c4d.devcd9.spool", 100, 0);
@@ -282,7 +145,7 @@ static void test_vacuum_max_use(void **state)
 	cfg.max_use = (struct config_size){ .bytes = MIB };
 	tmpfs_store(&s);
 	for (int i = 0; i < 6; i++) {
-		names[i] = dump_name(i % 2 ? "m4" : "dsp", i);
+		names[i] = stored_name(i % 2 ? "m4" : "dsp", i);
 		make_file(&s, names[i], 256 * KIB, 0);
 	}
 	assert_int_equal(store_vacuum(&s, &cfg, "m4", NULL), 0);
@@ -320,7 +183,7 @@ static void test_vacuum_keep_free(void **state)
 		(struct config_size){ .percent = 50, .is_percent = true };
 	tmpfs_store(&s);
 	for (int i = 0; i < 6; i++) {
-		names[i] = dump_name("m4", 10 - i); /* newest first */
+		names[i] = stored_name("m4", 10 - i); /* newest first */
 		make_file(&s, names[i], 512 * KIB, 0);
 	}
 	/* 3 MiB of 4 used; KeepFree=50%: 2 MiB must be free. */
@@ -349,7 +212,7 @@ static void test_vacuum_keep_free(void **state)
 static int mount_tmpfs(void **state)
 {
 	if (geteuid() != 0) {
-		fprintf(stderr, "test_store: the space limits are tested on a "
+		fprintf(stderr, "test_vacuum: the space limits are tested on a "
 				"tmpfs in a private mount namespace, which "
 				"needs root: run as root\n");
 		return -1;
@@ -358,7 +221,7 @@ static int mount_tmpfs(void **state)
 	if (unshare(CLONE_NEWNS) < 0 ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount("tmpfs", tmpfs_dir, "tmpfs", 0, "size=4m,mode=0700") < 0) {
-		fprintf(stderr, "test_store: cannot mount a tmpfs: %m\n");
+		fprintf(stderr, "test_vacuum: cannot mount a tmpfs: %m\n");
 		return -1;
 	}
 	return 0;
@@ -375,10 +238,6 @@ static int unmount_tmpfs(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_name_parse),
-		cmocka_unit_test(test_open),
-		cmocka_unit_test(test_commit_never_replaces),
 		cmocka_unit_test(test_vacuum_count),
 	};
 	const struct CMUnitTest space_tests[] = {

@@ -133,7 +133,8 @@ static void test_commit_and_release(void **state)
 	assert_int_equal(count_entries(), 1);
 }
 
-/* Without replace an existing file is kept, and the error says so. */
+/* Without replace an existing file is kept; the caller, who may try
+ * another name, is told so by -EEXIST alone (nothing is logged). */
 static void test_no_replace(void **state)
 {
 	struct atomic_file f;
@@ -142,7 +143,8 @@ static void test_no_replace(void **state)
 	write_and_commit("a", "first");
 	assert_int_equal(atomic_file_openat(dir_fd, "a", 0600, &f), 0);
 	assert_int_equal(write(f.fd, "second", 6), 6);
-	test_assert_error(atomic_file_commit(&f, false), -EEXIST, "a: ");
+	test_log_begin();
+	test_assert_quiet(atomic_file_commit(&f, false), -EEXIST);
 	atomic_file_release(&f);
 	assert_file("a", "first");
 	assert_int_equal(count_entries(), 1);
@@ -159,10 +161,12 @@ static void test_bad_names(void **state)
 	struct atomic_file f;
 
 	(void)state;
-	test_assert_error(atomic_file_openat(dir_fd, "x/y", 0600, &f), -EINVAL,
-			  "not a plain file name");
-	test_assert_error(atomic_file_openat(dir_fd, "", 0600, &f), -EINVAL,
-			  "not a plain file name");
+	test_log_begin();
+	test_assert_logged(atomic_file_openat(dir_fd, "x/y", 0600, &f), -EINVAL,
+			   "x/y: not a plain file name");
+	test_log_begin();
+	test_assert_logged(atomic_file_openat(dir_fd, "", 0600, &f), -EINVAL,
+			   "not a plain file name");
 }
 
 /*
@@ -214,7 +218,8 @@ static void test_link_not_followed(void **state)
 	assert_int_equal(symlink(target, link), 0);
 	assert_int_equal(atomic_file_openat(dir_fd, "b", 0600, &f), 0);
 	assert_int_equal(write(f.fd, "x", 1), 1);
-	test_assert_error(atomic_file_commit(&f, false), -EEXIST, "b: ");
+	test_log_begin();
+	test_assert_quiet(atomic_file_commit(&f, false), -EEXIST);
 	atomic_file_release(&f);
 	assert_int_equal(lstat(target, &st), -1);
 	assert_int_equal(lstat(link, &st), 0);

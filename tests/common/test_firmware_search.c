@@ -3,6 +3,7 @@
  * test_firmware_search.c - the kernel's firmware search order, under a
  * test root that stands for "/".
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,8 +16,8 @@
 
 #include "firmware_search.h"
 #include "rproc/rprocdump.h"
+#include "macro.h"
 #include "testutil.h"
-#include "util.h"
 
 static char *root;
 static struct utsname uts;
@@ -49,7 +50,7 @@ static char *found_dir(const char *name)
 	char *path, *text;
 	size_t len;
 
-	if (firmware_find(root, NULL, name, &path) < 0)
+	if (firmware_find(root, NULL, name, &path, NULL) < 0)
 		return NULL;
 	text = test_read_file(path, &len);
 	text[len] = '\0';
@@ -109,18 +110,29 @@ static void test_kernel_order(void **state)
 
 static void test_subdirectory_and_missing(void **state)
 {
-	char *path = NULL, *got;
+	char *path = NULL, *got, *tried, *dirs[16], want[4096];
+	size_t n;
 
 	put("lib/firmware/vendor", "dsp.elf");
 	assert_string_equal(got = found_dir("vendor/dsp.elf"),
 			    "lib/firmware/vendor");
 	free(got);
 
-	assert_int_equal(firmware_find(root, NULL, "nothere.elf", &path),
+	assert_int_equal(firmware_find(root, NULL, "nothere.elf", &path,
+				       &tried),
 			 -ENOENT);
 	assert_null(path);
-	assert_non_null(strstr(rpd_error(), "nothere.elf"));
-	assert_non_null(strstr(rpd_error(), "/lib/firmware"));
+	/* Where it looked, for the caller's message: the whole path. */
+	n = firmware_search_path(root, NULL, dirs, ARRAY_SIZE(dirs));
+	assert_true(n >= 2);
+	want[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		snprintf(want + strlen(want), sizeof(want) - strlen(want),
+			 "%s%s", i ? ", " : "", dirs[i]);
+	assert_string_equal(tried, want);
+	assert_non_null(strstr(tried, "/lib/firmware"));
+	firmware_search_free(dirs, n);
+	free(tried);
 }
 
 static void test_unsafe_names(void **state)
@@ -128,13 +140,14 @@ static void test_unsafe_names(void **state)
 	char *path;
 
 	put("lib", "secret");
-	assert_int_equal(firmware_find(root, NULL, "../secret", &path),
+	assert_int_equal(firmware_find(root, NULL, "../secret", &path, NULL),
 			 -EINVAL);
-	assert_int_equal(firmware_find(root, NULL, "a/../../secret", &path),
+	assert_int_equal(firmware_find(root, NULL, "a/../../secret", &path,
+				       NULL),
 			 -EINVAL);
-	assert_int_equal(firmware_find(root, NULL, "/etc/passwd", &path),
+	assert_int_equal(firmware_find(root, NULL, "/etc/passwd", &path, NULL),
 			 -EINVAL);
-	assert_int_equal(firmware_find(root, NULL, "", &path), -EINVAL);
+	assert_int_equal(firmware_find(root, NULL, "", &path, NULL), -EINVAL);
 }
 
 static void test_extra_first(void **state)
@@ -146,7 +159,7 @@ static void test_extra_first(void **state)
 	put("lib/firmware", "x.elf");
 	put("opt/fw", "x.elf");
 	snprintf(extra_dir, sizeof(extra_dir), "%s/opt/fw", root);
-	assert_int_equal(firmware_find(root, extra, "x.elf", &path), 0);
+	assert_int_equal(firmware_find(root, extra, "x.elf", &path, NULL), 0);
 	got = test_read_file(path, &(size_t){ 0 });
 	assert_memory_equal(got, "opt/fw", 6);
 	free(got);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # cmake --install into a scratch DESTDIR puts every piece where the system
-# looks for it: binaries, udev rule, systemd units, default config, man pages.
+# looks for it: binaries, the shared library with its headers and
+# pkg-config file, udev rule, systemd units, default config, man pages.
 #   check_install.sh BUILD_DIR SCRATCH_DIR
 set -eu
 build=$1
@@ -21,6 +22,10 @@ expect() {
 }
 expect /usr/sbin/rproc-collect
 expect /usr/bin/rproc-analyze
+expect '/usr/lib*/librprocdump.so.[0-9]*'
+expect /usr/include/rproc/rprocdump.h
+expect /usr/include/rproc/crash_record.h
+expect '/usr/lib*/pkgconfig/librprocdump.pc'
 expect /etc/rproc-collect.conf
 expect '*/udev/rules.d/60-rproc-collect*.rules'
 expect '*/systemd/system/rproc-collect@.service'

@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * test_trace_decode.c - rpd_trace_decode() on buffers written by the real
- * writer algorithms (tests/trace_writers/, and our own firmware writer),
- * empty, partly filled, exactly full and wrapped several times, compared
- * with exactly the text given to the writer; and on corrupt indices.
- *
- * The writers are compiled into this program by inclusion: every unit test
- * is one source file (tests/CMakeLists.txt), and the writers must stay
- * plain C files that a firmware developer can diff against the original.
+ * writer algorithms (tests/fixtures/trace_writers/, and our own firmware
+ * writer, formats/firmware/rproc_trace.c, built for the host), empty,
+ * partly filled, exactly full and wrapped several times, compared with
+ * exactly the text given to the writer; and on corrupt indices.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,15 +15,10 @@
 #include <cmocka.h>
 
 #include "rproc/rprocdump.h"
+#include "rproc_trace.h"
 #include "testutil.h"
+#include "trace_writers.h"
 #include "util.h"
-
-#include "../../formats/firmware/rproc_trace.c"
-#include "../trace_writers/plain_log.c"
-#include "../trace_writers/st_openamp_log.c"
-#include "../trace_writers/ti_sysmin.c"
-#include "../trace_writers/zephyr_ram_console.c"
-#include "../trace_writers/zephyr_ram_console_header.c"
 
 /* ---- the text given to a writer ---- */
 

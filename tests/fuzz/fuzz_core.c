@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * fuzz_core.c - the stored core reader on arbitrary bytes: open, then use
- * everything the validation vouched for (every segment's bytes, every
- * note, the RPROC notes' entries and info values).
+ * everything the validation vouched for through the public accessors
+ * (every segment's bytes, every note, register contexts, the RPROC notes'
+ * entries and info values).
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "core_format.h"
+#include "rproc/rprocdump.h"
 
 static volatile uint8_t sink;
 
@@ -42,36 +44,31 @@ static void read_notes(const struct rpd_core *core)
 {
 	static const char *const keys[] = { "name", "firmware", "build_id",
 					    "crash_type", "truncated" };
+	const char *key, *value;
+	struct rpd_segmap_entry e;
+	struct rpd_trace_desc t;
+	struct rpd_context ctx;
+	uint32_t format;
+	size_t keylen;
 
 	for (size_t i = 0; i < rpd_core_nnotes(core); i++) {
 		const struct rpd_note *n = rpd_core_note(core, i);
-		const uint8_t *d = n->desc;
 
 		touch(n->owner, strlen(n->owner));
 		touch(n->desc, n->descsz);
-		if (strcmp(n->owner, RPD_NOTE_OWNER))
-			continue;
-		if (n->type == RPD_NT_TRACE)
-			for (size_t k = 0;
-			     k + RPD_TRACE_ENTRY_SIZE <= n->descsz;
-			     k += RPD_TRACE_ENTRY_SIZE) {
-				struct rpd_trace_entry t;
-
-				rpd_trace_entry_decode(d + k, &t);
-				touch(t.name, strlen(t.name));
-			}
-		if (n->type == RPD_NT_SEGMAP)
-			for (size_t k = 0;
-			     k + RPD_SEGMAP_ENTRY_SIZE <= n->descsz;
-			     k += RPD_SEGMAP_ENTRY_SIZE) {
-				struct rpd_segmap_entry e;
-
-				rpd_segmap_entry_decode(d + k, &e);
-				if (e.load_index != RPD_SEGMAP_NO_LOAD)
-					touch(rpd_core_segment(core,
-							       e.load_index),
-					      sizeof(struct rpd_segment));
-			}
+	}
+	for (size_t i = 0; rpd_core_trace(core, i, &t, &format) == 0; i++)
+		touch(t.name, strlen(t.name));
+	for (size_t i = 0; rpd_core_segmap(core, i, &e) == 0; i++)
+		if (e.load_index != RPD_SEGMAP_NO_LOAD)
+			touch(rpd_core_segment(core, e.load_index),
+			      sizeof(struct rpd_segment));
+	for (size_t i = 0; rpd_core_context(core, i, &ctx) == 0; i++)
+		touch(&ctx, sizeof(ctx));
+	for (size_t i = 0;
+	     rpd_core_info_at(core, i, &key, &keylen, &value) == 0; i++) {
+		touch(key, keylen);
+		touch(value, strlen(value));
 	}
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		const char *v = rpd_core_info(core, keys[i]);
@@ -79,7 +76,6 @@ static void read_notes(const struct rpd_core *core)
 		if (v)
 			touch(v, strlen(v));
 	}
-	rpd_core_find_note(core, "CORE", NT_PRSTATUS, 1);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

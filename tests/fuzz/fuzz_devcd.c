@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * fuzz_devcd.c - rpd_devcd_open_mem() on arbitrary bytes, then every
- * accessor and reads of every segment, around its edges and across its
- * neighbours.
+ * fuzz_devcd.c - rpd_devcd_declared_size() and rpd_devcd_open_mem() on
+ * arbitrary bytes, then every accessor and reads of every segment, around
+ * its edges and across its neighbours.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -28,9 +28,13 @@ static void read_around(const struct rpd_devcd *dump,
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct rpd_devcd *dump;
+	uint64_t declared;
 	uint8_t *all;
 	size_t n;
 
+	/* What the collector learns from a dump's first read, any prefix. */
+	rpd_devcd_declared_size(data, size, &declared);
+	rpd_devcd_declared_size(data, size / 2, &declared);
 	if (rpd_devcd_open_mem(data, size, "fuzz", &dump) < 0)
 		return 0;
 	rpd_devcd_layout(dump);

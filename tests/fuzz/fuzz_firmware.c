@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rproc/rprocdump.h"
 
@@ -64,9 +65,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rpd_firmware_crash_record(fw, &addr, &len) == 0)
 		rpd_firmware_read(fw, addr, buf, MIN_LEN(len));
 	for (size_t i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {
+		const struct rpd_symbol *sym;
+
 		if (rpd_firmware_symbol(fw, symbols[i], &addr, &len) == 0)
 			rpd_firmware_read(fw, addr, buf, MIN_LEN(len));
+		/* A symbol found by address starts at or below it. */
+		if (rpd_firmware_symbol_at(fw, addr, &sym) == 0 &&
+		    (sym->addr > addr || !*sym->name))
+			__builtin_trap();
+		if (rpd_firmware_symbol_in_file(fw, symbols[i], "main.c",
+						&sym) == 0 &&
+		    (!sym->file || strcmp(sym->name, symbols[i])))
+			__builtin_trap();
 	}
+	for (uint64_t a = 0; a < 64; a += 4) {
+		const struct rpd_symbol *sym;
+
+		rpd_firmware_symbol_at(fw, a, &sym);
+	}
+	if (rpd_firmware_build_id_hex(fw))
+		sink ^= (uint8_t)strlen(rpd_firmware_build_id_hex(fw));
 	rpd_firmware_free(fw);
 	return 0;
 }

@@ -15,8 +15,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "io_util.h"
+#include "macro.h"
 #include "rproc/rprocdump.h"
-#include "util.h"
+#include "unaligned.h"
 
 #define NREADS 4
 #define READ_MAX (3 * RPD_GZ_MEMBER_INPUT)

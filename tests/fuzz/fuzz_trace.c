@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "rproc/rprocdump.h"
-#include "util.h"
+#include "unaligned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,14 +10,17 @@
  * that trust nothing but memory. The unwinder must end, within its frame
  * limit, on any input; the frames must be consistent with what it read.
  *
- * The fuzz targets are built from one file against librprocdump only, so
- * the unwinder (which needs no libdw by design) is compiled in here.
+ * The unwinder needs no libdw by design; it comes from the analyzer's
+ * library.
  */
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "../../analyzer/unwind.c"
+#include "macro.h"
+#include "unaligned.h"
+#include "unwind.h"
 
 #define MEMORY_BASE 0x20000000u
 #define HEADER_WORDS 18
@@ -33,8 +36,8 @@ static int read_input(void *ctx, uint64_t addr, void *buf, size_t len)
 {
 	const struct fuzz_memory *m = ctx;
 
-	if (addr < MEMORY_BASE ||
-	    !range_within(addr - MEMORY_BASE, len, m->len))
+	if (addr < MEMORY_BASE || addr - MEMORY_BASE > m->len ||
+	    len > m->len - (addr - MEMORY_BASE))
 		return -ENOENT;
 	memcpy(buf, m->bytes + (addr - MEMORY_BASE), len);
 	return 0;

@@ -7,8 +7,7 @@
 The core was stored by rproc-collect inside the VM from the dump of a
 remote into which the recorded crash DIR (fw.elf, truth.json) was planted;
 readelf must read it cleanly and it must give GDB the frames, registers and
-values GDB showed on the live target (tests/integration/check_core.py's
-checks). With --poisoned the dump was read after the remote lost power (a
+values GDB showed on the live target (rpdtest.core_check's checks). With --poisoned the dump was read after the remote lost power (a
 mainline kernel): the live state is gone, but GDB must still load the core
 and read the poisoned RAM from it.
 """
@@ -19,9 +18,7 @@ import os
 import re
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "integration"))
-import check_core  # noqa: E402
+from rpdtest import core_check
 
 
 POISON = "0xdeadbeef"
@@ -31,26 +28,26 @@ def check_readable(plain):
     """readelf reads the core cleanly. Without the crash record, which the
     power-off poisoned, the core has no PRSTATUS to require."""
     for cmd in (["readelf", "-lnW", plain], ["eu-readelf", "-ln", plain]):
-        res = check_core.run(cmd)
+        res = core_check.run(cmd)
         text = res.stdout + res.stderr
         if res.returncode != 0 or re.search(r"warning|error", text, re.I):
-            check_core.fail("%s reports problems:\n%s" % (" ".join(cmd), text))
+            core_check.fail("%s reports problems:\n%s" % (" ".join(cmd), text))
 
 
 def check_poisoned(truth, fw, plain):
     """GDB opens the core and reads every recorded RAM word as poison."""
     ram = [seg for seg in truth["segments"] if seg["da"] == 0x20000000][0]
     words = ram["size"] // 4
-    res = check_core.run(["gdb-multiarch", "-batch", "-nx",
+    res = core_check.run(["gdb-multiarch", "-batch", "-nx",
                           "-ex", "x/%dxw 0x%x" % (words, ram["da"]),
                           fw, plain])
     values = re.findall(r"0x[0-9a-f]{8}", "\n".join(
         line.split(":", 1)[1] for line in res.stdout.splitlines()
         if ":" in line))
     if res.returncode != 0 or "not a core dump" in res.stderr:
-        check_core.fail("gdb could not load the core: " + res.stderr)
+        core_check.fail("gdb could not load the core: " + res.stderr)
     elif len(values) != words or set(values) != {POISON}:
-        check_core.fail("gdb read %d RAM words, %d not %s: %s" %
+        core_check.fail("gdb read %d RAM words, %d not %s: %s" %
                         (len(values), sum(v != POISON for v in values),
                          POISON, res.stderr))
 
@@ -76,10 +73,10 @@ def main():
         check_readable(plain)
         check_poisoned(truth, fw, plain)
     else:
-        check_core.check_readelf(plain)
-        check_core.check_gdb(truth, fw, plain)
-    print("%s: %s" % (args.core, "FAILED" if check_core.FAILURES else "ok"))
-    return 1 if check_core.FAILURES else 0
+        core_check.check_readelf(plain)
+        core_check.check_gdb(truth, fw, plain)
+    print("%s: %s" % (args.core, "FAILED" if core_check.FAILURES else "ok"))
+    return 1 if core_check.FAILURES else 0
 
 
 if __name__ == "__main__":

@@ -4,8 +4,8 @@
 
     check_stored.py --dwfl dwfl_unwind --recorded DIR --workdir DIR CORE.gz
 
-The same checks as tests/integration/check_core.py (which this imports,
-so that both paths are held to one standard): the container inflates,
+The same checks as tests/e2e/check_core.py (rpdtest.core_check, which this
+imports, so that both paths are held to one standard): the container inflates,
 readelf and eu-readelf read the core without warnings, gdb-multiarch shows
 the live target's frames, registers and values, libdwfl unwinds to main.
 check_core.py converts a dump itself; here the core comes from a trigger.
@@ -16,9 +16,7 @@ import os
 import shutil
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "integration"))
-import check_core  # noqa: E402
+from rpdtest import core_check
 
 
 def main():
@@ -38,14 +36,14 @@ def main():
     core = os.path.join(args.workdir, "stored.core.gz")
     shutil.copyfile(args.core, core)
 
-    plain = check_core.inflate(args, core)
-    check_core.check_readelf(plain)
-    check_core.check_gdb(truth, fw, plain)
-    check_core.check_dwfl(args, truth, fw, plain)
+    plain = core_check.inflate(args, core)
+    core_check.check_readelf(plain)
+    core_check.check_gdb(truth, fw, plain)
+    core_check.check_dwfl(args, truth, fw, plain)
 
     print("%s: %s" % (os.path.basename(args.core),
-                      "FAILED" if check_core.FAILURES else "ok"))
-    return 1 if check_core.FAILURES else 0
+                      "FAILED" if core_check.FAILURES else "ok"))
+    return 1 if core_check.FAILURES else 0
 
 
 if __name__ == "__main__":

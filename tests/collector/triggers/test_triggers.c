@@ -18,7 +18,7 @@
  *                    while it runs, several at once
  *
  * Every stored core must have the documented name and mode, pass gunzip -t
- * and the GDB/libdwfl checks of tests/integration (check_stored.py), and
+ * and the GDB/libdwfl checks of tests/e2e (check_stored.py), and
  * its dump must have been released; a dump of another device must be left
  * untouched and nothing stored for it.
  *
