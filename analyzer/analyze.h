@@ -56,6 +56,10 @@ void analyzed_core_close(struct analyzed_core *ac);
  * exit status to end with; EXIT_ANALYZE_OK when the core is open. */
 int analyzed_core_open_verb(const struct analyze_options *o, const char *what,
 			    struct analyzed_core *ac);
+/* The same for a verb whose only argument is CORE or MATCH (argv[0] is
+ * the verb): anything else is a usage error, EXIT_ANALYZE_USAGE. */
+int analyzed_core_open_args(const struct analyze_options *o, int argc,
+			    char **argv, struct analyzed_core *ac);
 
 /* Where a verb writes: text to f, or JSON through json when o->json. */
 struct output {

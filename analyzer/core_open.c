@@ -282,3 +282,13 @@ int analyzed_core_open_verb(const struct analyze_options *o, const char *what,
 		return EXIT_ANALYZE_OK;
 	return r == -ENOENT ? EXIT_ANALYZE_NO_MATCH : EXIT_ANALYZE_ERROR;
 }
+
+int analyzed_core_open_args(const struct analyze_options *o, int argc,
+			    char **argv, struct analyzed_core *ac)
+{
+	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+		log_error("%s: takes one CORE or MATCH and no option", argv[0]);
+		return EXIT_ANALYZE_USAGE;
+	}
+	return analyzed_core_open_verb(o, argc > 1 ? argv[1] : NULL, ac);
+}

@@ -555,14 +555,8 @@ static void json_frames(struct json_writer *j, const struct crash_report *cr)
 
 		json_begin_object(j, NULL);
 		json_uint(j, "pc", fr->pc);
-		if (fr->function)
-			json_string(j, "function", fr->function);
-		else
-			json_null(j, "function");
-		if (fr->file)
-			json_string(j, "file", fr->file);
-		else
-			json_null(j, "file");
+		json_string(j, "function", fr->function);
+		json_string(j, "file", fr->file);
 		json_int(j, "line", fr->line);
 		json_bool(j, "inlined", fr->inlined);
 		json_string(j, "kind", fr->kind);
@@ -571,13 +565,11 @@ static void json_frames(struct json_writer *j, const struct crash_report *cr)
 	json_end_array(j);
 }
 
+/* An empty value is no value. */
 static void json_optional_string(struct json_writer *j, const char *key,
 				 const char *value)
 {
-	if (value && *value)
-		json_string(j, key, value);
-	else
-		json_null(j, key);
+	json_string(j, key, value && *value ? value : NULL);
 }
 
 static void print_json(struct json_writer *j, const struct crash_report *cr)
@@ -640,11 +632,7 @@ int verb_crash(const struct analyze_options *o, struct output *out, int argc,
 	struct crash_report cr = { .ac = &ac };
 	int r;
 
-	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-		log_error("crash: takes one CORE or MATCH and no option");
-		return EXIT_ANALYZE_USAGE;
-	}
-	r = analyzed_core_open_verb(o, argc > 1 ? argv[1] : NULL, &ac);
+	r = analyzed_core_open_args(o, argc, argv, &ac);
 	if (r != EXIT_ANALYZE_OK)
 		return r;
 	r = analyze(&cr);

@@ -248,17 +248,6 @@ static void json_other_key(void *ctx, const char *key, size_t keylen,
 	json_string(ctx, name, value);
 }
 
-static void json_info_string(struct json_writer *j, const struct rpd_core *c,
-			     const char *key, const char *json_key)
-{
-	const char *v = rpd_core_info(c, key);
-
-	if (v)
-		json_string(j, json_key, v);
-	else
-		json_null(j, json_key);
-}
-
 static void json_info_int(struct json_writer *j, const struct rpd_core *c,
 			  const char *key)
 {
@@ -343,28 +332,24 @@ static void json_info(struct json_writer *j, const struct info *in)
 	json_string(j, "file", ac->path);
 	json_uint(j, "size", in->disk_size);
 	json_uint(j, "core_size", rpd_core_size(c));
-	json_info_string(j, c, "name", "remote");
-	json_info_string(j, c, "firmware", "firmware");
-	json_info_string(j, c, "build_id", "build_id");
-	json_info_string(j, c, "kernel", "kernel");
-	json_info_string(j, c, "crash_type", "crash_type");
+	json_string(j, "remote", rpd_core_info(c, "name"));
+	json_string(j, "firmware", rpd_core_info(c, "firmware"));
+	json_string(j, "build_id", rpd_core_info(c, "build_id"));
+	json_string(j, "kernel", rpd_core_info(c, "kernel"));
+	json_string(j, "crash_type", rpd_core_info(c, "crash_type"));
 	json_info_int(j, c, "crash_time");
-	json_info_string(j, c, "crash_reason", "crash_reason");
-	json_info_string(j, c, "crash_message", "crash_message");
+	json_string(j, "crash_reason", rpd_core_info(c, "crash_reason"));
+	json_string(j, "crash_message", rpd_core_info(c, "crash_message"));
 	json_info_int(j, c, "crash_sequence");
-	json_info_string(j, c, "layout", "layout");
-	json_info_string(j, c, "firmware_match", "firmware_match");
+	json_string(j, "layout", rpd_core_info(c, "layout"));
+	json_string(j, "firmware_match", rpd_core_info(c, "firmware_match"));
 	json_bool(j, "truncated", truncated && !strcmp(truncated, "1"));
-	json_info_string(j, c, "registers", "registers");
+	json_string(j, "registers", rpd_core_info(c, "registers"));
 	json_uint(j, "contexts", rpd_core_ncontexts(c));
-	if (ac->fw)
-		json_string(j, "firmware_used", rpd_firmware_path(ac->fw));
-	else
-		json_null(j, "firmware_used");
-	if (ac->fw_problem[0])
-		json_string(j, "firmware_problem", ac->fw_problem);
-	else
-		json_null(j, "firmware_problem");
+	json_string(j, "firmware_used",
+		    ac->fw ? rpd_firmware_path(ac->fw) : NULL);
+	json_string(j, "firmware_problem",
+		    ac->fw_problem[0] ? ac->fw_problem : NULL);
 	json_begin_object(j, "info");
 	for_each_info(c, json_other_key, j);
 	json_end_object(j);
@@ -382,11 +367,7 @@ int verb_info(const struct analyze_options *o, struct output *out, int argc,
 	struct stat st;
 	int r;
 
-	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-		log_error("info: takes one CORE or MATCH and no option");
-		return EXIT_ANALYZE_USAGE;
-	}
-	r = analyzed_core_open_verb(o, argc > 1 ? argv[1] : NULL, &ac);
+	r = analyzed_core_open_args(o, argc, argv, &ac);
 	if (r != EXIT_ANALYZE_OK)
 		return r;
 	r = load_segmap(&in);

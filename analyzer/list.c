@@ -221,15 +221,6 @@ static void print_table(FILE *f, const struct stored_dumps *s,
 	}
 }
 
-static void json_string_or_null(struct json_writer *j, const char *key,
-				const char *value)
-{
-	if (value)
-		json_string(j, key, value);
-	else
-		json_null(j, key);
-}
-
 static void print_json(struct json_writer *j, const struct stored_dumps *s,
 		       const bool *selected)
 {
@@ -247,9 +238,9 @@ static void print_json(struct json_writer *j, const struct stored_dumps *s,
 		json_string(j, "time_utc", time_buf);
 		json_string(j, "time_source",
 			    d->time_from_note ? "crash_time" : "mtime");
-		json_string_or_null(j, "remote", d->remote);
-		json_string_or_null(j, "firmware", d->firmware);
-		json_string_or_null(j, "reason", d->reason);
+		json_string(j, "remote", d->remote);
+		json_string(j, "firmware", d->firmware);
+		json_string(j, "reason", d->reason);
 		json_uint(j, "size", d->disk_size);
 		if (d->error)
 			json_null(j, "core_size");
@@ -258,7 +249,7 @@ static void print_json(struct json_writer *j, const struct stored_dumps *s,
 		json_string(j, "corefile", corefile_state(d));
 		json_bool(j, "truncated", d->truncated);
 		json_string(j, "file", d->path);
-		json_string_or_null(j, "error", d->error);
+		json_string(j, "error", d->error);
 		json_end_object(j);
 	}
 	json_end_array(j);

@@ -239,10 +239,7 @@ static void json_buffer(struct json_writer *j, const struct rpd_trace_desc *d,
 		json_uint(j, "lost", t->lost);
 	else
 		json_null(j, "lost");
-	if (t->caveat)
-		json_string(j, "caveat", t->caveat);
-	else
-		json_null(j, "caveat");
+	json_string(j, "caveat", t->caveat);
 	json_string(j, "text", escaped);
 	json_end_object(j);
 }

@@ -270,11 +270,7 @@ static int open_verified_core(const struct analyze_options *o, int argc,
 {
 	int r;
 
-	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-		log_error("verify: takes one CORE or MATCH and no option");
-		return EXIT_ANALYZE_USAGE;
-	}
-	r = analyzed_core_open_verb(o, argc > 1 ? argv[1] : NULL, ac);
+	r = analyzed_core_open_args(o, argc, argv, ac);
 	if (r != EXIT_ANALYZE_OK)
 		return r;
 	if (!ac->fw) {

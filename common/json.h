@@ -27,6 +27,7 @@ void json_begin_object(struct json_writer *j, const char *key);
 void json_end_object(struct json_writer *j);
 void json_begin_array(struct json_writer *j, const char *key);
 void json_end_array(struct json_writer *j);
+/* A NULL value is written as null. */
 void json_string(struct json_writer *j, const char *key, const char *value);
 void json_int(struct json_writer *j, const char *key, int64_t value);
 void json_uint(struct json_writer *j, const char *key, uint64_t value);
