@@ -230,6 +230,74 @@ static const struct rpd_segment *segment_at(const struct rpd_core *core,
 	return NULL;
 }
 
+struct differences {
+	size_t n;
+	size_t check;
+	uint64_t addr;
+	uint8_t expected, found;
+};
+
+static void note_difference(void *ctx, size_t check, uint64_t addr,
+			    uint8_t expected, uint8_t found)
+{
+	struct differences *d = ctx;
+
+	if (!d->n++) {
+		d->check = check;
+		d->addr = addr;
+		d->expected = expected;
+		d->found = found;
+	}
+}
+
+/*
+ * rpd_core_compare_firmware() compares every read-only byte of the
+ * firmware the core holds: all of its read-only sections, each once where
+ * load and run addresses agree. With bad_addr set, that byte alone differs
+ * and holds found.
+ */
+static void check_compare(const struct fixture *f, const struct rpd_core *core,
+			  uint64_t bad_addr, uint8_t found)
+{
+	size_t nro = rpd_firmware_nreadonly(f->fw);
+	struct rpd_readonly_check checks[16];
+	struct differences d = { 0 };
+	uint64_t compared = 0, differing = 0, sizes = 0;
+	int n;
+
+	assert_true(nro > 0 && 2 * nro <= 16);
+	n = rpd_core_compare_firmware(core, f->fw, checks, 16, note_difference,
+				      &d);
+	assert_true(n >= (int)nro);
+	for (int i = 0; i < n; i++) {
+		compared += checks[i].compared;
+		differing += checks[i].differing;
+		assert_int_equal(checks[i].compared, checks[i].section->size);
+	}
+	for (size_t i = 0; i < nro; i++)
+		sizes +=
+			rpd_firmware_readonly(f->fw, i)->size *
+			(rpd_firmware_readonly(f->fw, i)->paddr ==
+					 rpd_firmware_readonly(f->fw, i)->vaddr ?
+				 1 :
+				 2);
+	assert_int_equal(compared, sizes);
+	assert_int_equal(differing, d.n);
+	if (!bad_addr) {
+		assert_int_equal(d.n, 0);
+		return;
+	}
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.addr, bad_addr);
+	assert_int_equal(d.found, found);
+	assert_int_equal(d.expected, found ^ 0x40);
+	assert_int_equal(checks[d.check].differing, 1);
+	/* Too little room for the checks is an error, not a silent cut. */
+	assert_int_equal(rpd_core_compare_firmware(core, f->fw, checks, 0, NULL,
+						   NULL),
+			 -ENOBUFS);
+}
+
 static void test_mirrors_firmware_segments(void **state)
 {
 	struct fixture *f = *state;
@@ -266,6 +334,9 @@ static void test_mirrors_firmware_segments(void **state)
 	convert(dump, len, f->fw, &c);
 	assert_int_equal(rpd_core_read(c.core, counter, &value, 4), 0);
 	assert_int_equal(value, 42);
+
+	/* The code is the firmware's, byte for byte. */
+	check_compare(f, c.core, 0, 0);
 
 	/* Every dumped byte is kept: the whole of both carveouts reads back. */
 	for (uint32_t a = 0; a < CODE_LEN; a += 0x100) {
@@ -329,6 +400,31 @@ static void test_registers_and_notes(void **state)
 	assert_string_equal(rpd_core_info(c.core, "crash_message"),
 			    "divide by zero");
 	assert_string_equal(rpd_core_info(c.core, "truncated"), "0");
+
+	/* Read back through the library, the contexts are what the notes'
+	 * bytes hold (struct elf_prstatus: pid at 24, cursig at 12, r0-r15
+	 * and cpsr from 72). */
+	assert_int_equal(rpd_core_ncontexts(c.core), 2);
+	for (size_t i = 0; i < 2; i++) {
+		const uint8_t *d;
+		struct rpd_context ctx;
+
+		n = rpd_core_find_note(c.core, "CORE", NT_PRSTATUS, i);
+		d = n->desc;
+		assert_int_equal(rpd_core_context(c.core, i, &ctx), 0);
+		assert_int_equal(ctx.tid, (int32_t)get_le32(d + 24));
+		assert_int_equal(ctx.tid, (int32_t)i + 1);
+		assert_int_equal(ctx.signal, (int16_t)get_le16(d + 12));
+		for (int r = 0; r < 16; r++)
+			assert_int_equal(ctx.regs.r[r],
+					 get_le32(d + 72 + 4 * r));
+		assert_int_equal(ctx.regs.xpsr, get_le32(d + 72 + 64));
+	}
+	{
+		struct rpd_context ctx;
+
+		assert_int_equal(rpd_core_context(c.core, 2, &ctx), -ENOENT);
+	}
 	free(dump);
 	converted_free(&c);
 }
@@ -368,6 +464,27 @@ static void test_segment_map(void **state)
 	/* Code after the image, RAM around .data/.bss: at least two. */
 	assert_true(undescribed >= 2);
 	assert_int_equal(rpd_core_nsegments(c.core), mirrored + undescribed);
+
+	/* The library's reading of the note is the bytes' (rproc-core(5)). */
+	assert_int_equal(rpd_core_nsegmap(c.core), n->descsz / 40);
+	for (size_t i = 0; i < n->descsz / 40; i++) {
+		const uint8_t *e = (const uint8_t *)n->desc + 40 * i;
+		struct rpd_segmap_entry m;
+
+		assert_int_equal(rpd_core_segmap(c.core, i, &m), 0);
+		assert_int_equal(m.load_index, get_le32(e));
+		assert_int_equal(m.firmware_index, (int32_t)get_le32(e + 4));
+		assert_int_equal(m.vaddr, get_le64(e + 8));
+		assert_int_equal(m.source_da, get_le64(e + 16));
+		assert_int_equal(m.size, get_le64(e + 24));
+		assert_int_equal(m.flags, get_le32(e + 32));
+	}
+	{
+		struct rpd_segmap_entry m;
+
+		assert_int_equal(rpd_core_segmap(c.core, n->descsz / 40, &m),
+				 -ENOENT);
+	}
 	free(dump);
 	converted_free(&c);
 }
@@ -388,6 +505,9 @@ static void test_corrupted_code(void **state)
 	assert_string_equal(rpd_core_info(c.core, "firmware_differing_bytes"),
 			    "1");
 	assert_true(c.result.have_registers);
+
+	/* The core against its firmware: that byte, and no other. */
+	check_compare(f, c.core, CODE_DA + 0x10, f->code[0x10] ^ 0x40);
 	free(dump);
 	converted_free(&c);
 }

@@ -200,6 +200,37 @@ static void check_base(const struct rpd_core *core)
 	assert_string_equal(t.name, "trace0");
 	assert_int_equal(t.da, 0x20001000);
 
+	/* The info note's entries in order, each key without its '='. */
+	{
+		static const char *const keys[] = { "name", "firmware",
+						    "crash_type" };
+		const char *key, *value;
+		size_t keylen, i;
+
+		for (i = 0;
+		     rpd_core_info_at(core, i, &key, &keylen, &value) == 0;
+		     i++) {
+			assert_true(i < ARRAY_SIZE(keys));
+			assert_int_equal(keylen, strlen(keys[i]));
+			assert_memory_equal(key, keys[i], keylen);
+			assert_string_equal(value,
+					    rpd_core_info(core, keys[i]));
+		}
+		assert_int_equal(i, ARRAY_SIZE(keys));
+	}
+	/* Both NT_PRSTATUS notes as contexts. */
+	{
+		struct rpd_context ctx;
+
+		assert_int_equal(rpd_core_ncontexts(core), 2);
+		assert_int_equal(rpd_core_context(core, 1, &ctx), 0);
+		assert_int_equal(ctx.tid, 1);
+		assert_int_equal(ctx.signal, 11);
+		assert_int_equal(ctx.regs.r[13], 0x20000ff0);
+		assert_int_equal(ctx.regs.r[15], 0x4d4);
+		assert_int_equal(ctx.regs.r[0], 0);
+	}
+
 	/* Across the boundary of two adjacent segments. */
 	assert_int_equal(rpd_core_read(core, 0x20000fe0, buf, sizeof(buf)), 0);
 	for (size_t i = 0; i < sizeof(buf); i++)
@@ -222,6 +253,37 @@ static void test_valid(void **state)
 		rpd_core_free(core);
 		free(b);
 	}
+}
+
+/* Register contexts of a machine whose layout the library does not know are
+ * counted but not read; a core without notes has none. */
+static void test_contexts_other_machine(void **state)
+{
+	struct spec sp = base_spec(ELFCLASS32);
+	struct rpd_context ctx;
+	struct rpd_core *core;
+	const char *key, *value;
+	size_t len, keylen;
+	uint8_t *b;
+
+	sp.machine = 243; /* EM_RISCV */
+	b = build(&sp, &len);
+	assert_int_equal(rpd_core_open_mem(b, len, &core), 0);
+	assert_int_equal(rpd_core_ncontexts(core), 2);
+	test_assert_error(rpd_core_context(core, 0, &ctx), -EPROTONOSUPPORT,
+			  "ELF machine 243");
+	rpd_core_free(core);
+	free(b);
+
+	sp.nnotes = 0;
+	b = build(&sp, &len);
+	assert_int_equal(rpd_core_open_mem(b, len, &core), 0);
+	assert_int_equal(rpd_core_ncontexts(core), 0);
+	assert_int_equal(rpd_core_nsegmap(core), 0);
+	assert_int_equal(rpd_core_info_at(core, 0, &key, &keylen, &value),
+			 -ENOENT);
+	rpd_core_free(core);
+	free(b);
 }
 
 static void test_read_errors(void **state)
@@ -761,6 +823,7 @@ static void test_gz_malformed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_contexts_other_machine),
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_read_errors),
 		cmocka_unit_test(test_malformed),

@@ -627,6 +627,45 @@ static void test_sizes(void **state)
 	free(d.buf);
 }
 
+/* The size a dump declares, from its headers alone: the end of its last
+ * segment or note, whatever follows; -EINVAL without all the headers. */
+static void test_declared_size(void **state)
+{
+	size_t notes_len, headers;
+	uint8_t *notes = patched_notes(&notes_len);
+	uint64_t size;
+
+	for (int c = 1; c <= 2; c++) {
+		struct dump d = make_dump(c, three_segs, 3, notes, notes_len);
+
+		headers = d.phoff + 4 * d.phentsize;
+		assert_int_equal(rpd_devcd_declared_size(d.buf, d.len, &size),
+				 0);
+		assert_int_equal(size, d.len);
+		/* The headers are enough. */
+		assert_int_equal(rpd_devcd_declared_size(d.buf, headers, &size),
+				 0);
+		assert_int_equal(size, d.len);
+		/* A segment's end beyond the file is what counts. */
+		set_field(&d, phdr_field(&d, 3, 16, 32), 0x10000);
+		set_field(&d, phdr_field(&d, 3, 20, 40), 0x10000);
+		assert_int_equal(rpd_devcd_declared_size(d.buf, headers, &size),
+				 0);
+		assert_int_equal(size, d.len - 0x400 + 0x10000);
+		/* Not all of them, or not an ELF. */
+		assert_int_equal(rpd_devcd_declared_size(d.buf, headers - 1,
+							 &size),
+				 -EINVAL);
+		assert_int_equal(rpd_devcd_declared_size(d.buf, 10, &size),
+				 -EINVAL);
+		d.buf[0] = 'X';
+		assert_int_equal(rpd_devcd_declared_size(d.buf, d.len, &size),
+				 -EINVAL);
+		free(d.buf);
+	}
+	free(notes);
+}
+
 static void test_malformed_headers(void **state)
 {
 	struct dump d = make_dump(1, three_segs, 3, NULL, 0);
@@ -686,6 +725,7 @@ int main(void)
 		cmocka_unit_test(test_compressed_spool),
 		cmocka_unit_test(test_overlaps),
 		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_declared_size),
 		cmocka_unit_test(test_malformed_headers),
 	};
 

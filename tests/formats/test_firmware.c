@@ -9,6 +9,7 @@
  * Expected values come from binutils' readelf, not from the code under
  * test. Malformed images are made by patching bytes of the good one.
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -99,7 +100,8 @@ static const char fw_ld[] =
 	"	.note.gnu.build-id : { KEEP(*(.note.gnu.build-id)) } > FLASH\n"
 	"	.data : { *(.data*) } > RAM AT > FLASH\n"
 	"	.bss (NOLOAD) : { *(.bss*) *(COMMON) } > RAM\n"
-	"}\n";
+	"}\n"
+	"stack_size = 0x400; /* an absolute symbol */\n";
 
 /* ELF64 firmware: built for the host, the only 64-bit compiler at hand. */
 static const char fw64_c[] =
@@ -294,6 +296,80 @@ static void test_build_id(void **state)
 	for (size_t i = 0; i < len; i++)
 		sprintf(got + 2 * i, "%02x", id[i]);
 	assert_string_equal(got, expected);
+
+	/* As hex, and the one check against a recorded one, in any case. */
+	assert_string_equal(rpd_firmware_build_id_hex(fw), expected);
+	assert_int_equal(rpd_firmware_check_build_id(fw, expected),
+			 RPD_BUILD_ID_MATCH);
+	for (char *p = expected; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	assert_int_equal(rpd_firmware_check_build_id(fw, expected),
+			 RPD_BUILD_ID_MATCH);
+	expected[0] = expected[0] == '0' ? '1' : '0';
+	assert_int_equal(rpd_firmware_check_build_id(fw, expected),
+			 RPD_BUILD_ID_MISMATCH);
+	expected[strlen(expected) - 1] = '\0';
+	assert_int_equal(rpd_firmware_check_build_id(fw, expected),
+			 RPD_BUILD_ID_MISMATCH);
+	assert_int_equal(rpd_firmware_check_build_id(fw, NULL),
+			 RPD_BUILD_ID_UNRECORDED);
+	assert_int_equal(rpd_firmware_check_build_id(fw, ""),
+			 RPD_BUILD_ID_UNRECORDED);
+	rpd_firmware_free(fw);
+}
+
+/* By address: the function or object that holds it, Thumb bit cleared;
+ * labels only where nothing sized does; never an absolute symbol. By
+ * source file: the static of that file, matched by whole components. */
+static void test_symbols_by_address_and_file(void **state)
+{
+	const struct rpd_symbol *sym;
+	struct rpd_firmware *fw = NULL;
+	uint64_t tick, words, words_size, local, value, size;
+
+	assert_int_equal(rpd_firmware_open(t.fw, &fw), 0);
+	tick = elf_symbol(t.fw, "tick", true, NULL);
+	assert_int_equal(rpd_firmware_symbol_at(fw, (tick & ~1ull) + 2, &sym),
+			 0);
+	assert_string_equal(sym->name, "tick");
+	assert_int_equal(sym->value, tick);
+	assert_int_equal(sym->addr, tick & ~1ull);
+	assert_int_equal(sym->type, 2 /* STT_FUNC */);
+	assert_true(sym->global);
+	assert_null(sym->file);
+
+	words = elf_symbol(t.fw, "data_words", true, &words_size);
+	assert_int_equal(rpd_firmware_symbol_at(fw, words + 4, &sym), 0);
+	assert_string_equal(sym->name, "data_words");
+	assert_int_equal(sym->size, words_size);
+	assert_int_equal(sym->addr, words);
+
+	/* An absolute symbol is found by name, never by address. */
+	assert_int_equal(rpd_firmware_symbol(fw, "stack_size", &value, &size),
+			 0);
+	assert_int_equal(value, 0x400);
+	if (rpd_firmware_symbol_at(fw, 0x400, &sym) == 0)
+		assert_string_not_equal(sym->name, "stack_size");
+
+	/* Nothing below the first symbol. */
+	assert_int_equal(rpd_firmware_symbol_at(fw, 0x10000000, &sym), -ENOENT);
+
+	local = elf_symbol(t.fw, "counter", false, NULL);
+	assert_int_equal(rpd_firmware_symbol_in_file(fw, "counter",
+						     "fw_other.c", &sym),
+			 0);
+	assert_int_equal(sym->value, local);
+	assert_false(sym->global);
+	assert_true(path_endswith(sym->file, "fw_other.c"));
+	/* The global "counter" belongs to no file; "other.c" is not a
+	 * whole component of "fw_other.c". */
+	assert_int_equal(rpd_firmware_symbol_in_file(fw, "counter", "fw_main.c",
+						     &sym),
+			 -ENOENT);
+	assert_int_equal(rpd_firmware_symbol_in_file(fw, "counter", "other.c",
+						     &sym),
+			 -ENOENT);
+	assert_non_null(strstr(rpd_error(), "no symbol counter in other.c"));
 	rpd_firmware_free(fw);
 }
 
@@ -524,6 +600,9 @@ static void test_build_id_from_section(void **state)
 	assert_int_equal(rpd_firmware_open_mem(image, t.size, "fw.elf", &fw),
 			 0);
 	assert_int_equal(rpd_firmware_build_id(fw, &id, &len), -ENOENT);
+	assert_null(rpd_firmware_build_id_hex(fw));
+	assert_int_equal(rpd_firmware_check_build_id(fw, "0011"),
+			 RPD_BUILD_ID_ABSENT);
 	rpd_firmware_free(fw);
 }
 
@@ -657,6 +736,7 @@ int main(void)
 		cmocka_unit_test(test_ident_and_segments),
 		cmocka_unit_test(test_build_id),
 		cmocka_unit_test(test_symbols),
+		cmocka_unit_test(test_symbols_by_address_and_file),
 		cmocka_unit_test(test_read),
 		cmocka_unit_test(test_resource_table),
 		cmocka_unit_test(test_crash_record_symbol),
