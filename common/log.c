@@ -70,19 +70,14 @@ void log_parse_environment(void)
  */
 static bool stderr_is_journal(void)
 {
-	static int cached = -1;
+	const char *e = getenv("JOURNAL_STREAM");
 	unsigned long long dev, ino;
-	const char *e;
 	struct stat st;
 
-	if (cached >= 0)
-		return cached;
-	e = getenv("JOURNAL_STREAM");
-	cached = e && sscanf(e, "%llu:%llu", &dev, &ino) == 2 &&
-		 fstat(STDERR_FILENO, &st) == 0 &&
-		 (unsigned long long)st.st_dev == dev &&
-		 (unsigned long long)st.st_ino == ino;
-	return cached;
+	return e && sscanf(e, "%llu:%llu", &dev, &ino) == 2 &&
+	       fstat(STDERR_FILENO, &st) == 0 &&
+	       (unsigned long long)st.st_dev == dev &&
+	       (unsigned long long)st.st_ino == ino;
 }
 
 int log_internal(int level, int error, const char *fmt, ...)
