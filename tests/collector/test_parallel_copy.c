@@ -214,7 +214,6 @@ static void test_open_failures(void **state)
 	pc.dst_fd = dst_with_head(data, 10);
 	/* The errno says why; the caller, who knows the source, logs it. */
 	assert_int_equal(parallel_copy(&pc), -EMFILE);
-	assert_string_equal(strerror(EMFILE), "Too many open files");
 	assert_int_equal(pc.readers, 0);
 	assert_dst(pc.dst_fd, data, 10);
 	close(pc.dst_fd);
