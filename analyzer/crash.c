@@ -282,11 +282,15 @@ static const char *reason_name(const struct crash_report *cr)
 	return type && *type ? type : "unknown";
 }
 
+/* No frames, no signature: reason alone would lump unrelated crashes. */
 static void compute_signature(struct crash_report *cr)
 {
 	const char *names[SIGNATURE_FRAMES];
 	size_t n = 0;
 
+	cr->signature[0] = '\0';
+	if (cr->faulting >= cr->nframes)
+		return;
 	for (size_t i = cr->faulting; i < cr->nframes && n < SIGNATURE_FRAMES;
 	     i++)
 		names[n++] = cr->frames[i].function ? cr->frames[i].function :
@@ -418,12 +422,18 @@ static void print_regs(FILE *f, const struct unwind_regs *regs)
 	}
 }
 
-/* The interrupted context: the one the exception frame restored, else the
- * context the unwinder started from. */
+/* The interrupted context: as the crash record holds it (every register
+ * known), else the one the exception frame restored, else the context the
+ * unwinder started from. */
 static void interrupted_regs(const struct crash_report *cr,
 			     struct unwind_regs *regs)
 {
-	if (cr->unwound.have_interrupted)
+	struct rpd_arm_regs recorded;
+
+	if (cr->have_record) {
+		rpd_crash_interrupted_regs(&cr->record, &recorded);
+		unwind_regs_from_arm(&recorded, regs);
+	} else if (cr->unwound.have_interrupted)
 		*regs = cr->unwound.interrupted;
 	else if (cr->ncontexts)
 		unwind_regs_from_arm(&cr->contexts[cr->start], regs);
@@ -487,7 +497,10 @@ static void print_text(FILE *f, const struct crash_report *cr)
 	print_fault(f, cr);
 	print_registers(f, cr);
 	print_backtrace(f, cr);
-	fprintf(f, "\nSignature: %s\n", cr->signature);
+	if (cr->signature[0])
+		fprintf(f, "\nSignature: %s\n", cr->signature);
+	else
+		fprintf(f, "\nSignature: none (no backtrace)\n");
 }
 
 /* ---- JSON --------------------------------------------------------------- */
@@ -565,6 +578,14 @@ static void json_frames(struct json_writer *j, const struct crash_report *cr)
 	json_end_array(j);
 }
 
+/* How the frames were found: "none" when there are none. */
+static const char *unwind_method(const struct crash_report *cr)
+{
+	if (!cr->nframes)
+		return "none";
+	return cr->unwound.guessed ? "stack-scan" : "cfi";
+}
+
 /* An empty value is no value. */
 static void json_optional_string(struct json_writer *j, const char *key,
 				 const char *value)
@@ -595,9 +616,9 @@ static void print_json(struct json_writer *j, const struct crash_report *cr)
 		json_uint(j, "faulting_frame", cr->faulting);
 	else
 		json_null(j, "faulting_frame");
-	json_string(j, "method", cr->unwound.guessed ? "stack-scan" : "cfi");
+	json_string(j, "method", unwind_method(cr));
 	json_optional_string(j, "stopped", cr->unwound.stop);
-	json_string(j, "signature", cr->signature);
+	json_optional_string(j, "signature", cr->signature);
 	json_end_object(j);
 	json_finish(j);
 }

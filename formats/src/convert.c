@@ -210,6 +210,7 @@ static int add_info_note(struct rpd_core_writer *w, const struct conversion *c)
 	const char *v;
 	int r;
 
+	info_add(&in, "format", "%d", RPD_CORE_FORMAT_VERSION);
 	if ((v = info_value(c, info->rproc_name, "name")))
 		info_add(&in, "name", "%s", v);
 	if ((v = info_value(c, info->firmware_name, "firmware")))

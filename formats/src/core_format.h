@@ -29,6 +29,15 @@
 #define RPD_GDB_NOTE_OWNER "GDB"
 #define RPD_CORE_NOTE_OWNER "CORE"
 
+/*
+ * The RPROC notes of a patched kernel's devcoredump keep the types of
+ * format 1 (1 info, 2 trace): a devcoredump is not a core file GDB reads.
+ */
+#define RPD_DEVCD_NT_INFO 1
+/* The types of format 1 cores, 1-4 in rpd_note_type order. */
+#define RPD_NT_FORMAT1_FIRST 1
+#define RPD_NT_FORMAT1_LAST 4
+
 /* PN_XNUM and above would need extended numbering through section 0. */
 #define RPD_CORE_MAX_PHNUM (PN_XNUM - 1)
 

@@ -327,6 +327,15 @@ static int add_note(struct rpd_core *core, const struct rpd_note *note,
 	return 0;
 }
 
+/* A format 1 core's RPROC notes, under the types of today. */
+static void upgrade_format1_type(struct rpd_note *note)
+{
+	if (!strcmp(note->owner, RPD_NOTE_OWNER) &&
+	    note->type >= RPD_NT_FORMAT1_FIRST &&
+	    note->type <= RPD_NT_FORMAT1_LAST)
+		note->type += RPD_NT_INFO - RPD_NT_FORMAT1_FIRST;
+}
+
 static int parse_notes(struct rpd_core *core, const struct note_segment *ns)
 {
 	const uint8_t *seg;
@@ -340,6 +349,7 @@ static int parse_notes(struct rpd_core *core, const struct note_segment *ns)
 		return r;
 	while ((r = rpd_note_next(seg, ns->size, RPD_NOTE_ALIGN, &pos, &note)) >
 	       0) {
+		upgrade_format1_type(&note);
 		r = rpd_note_check(&note, core->ident.machine, core->nsegs);
 		if (r < 0)
 			break;

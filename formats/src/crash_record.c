@@ -162,8 +162,12 @@ int rpd_crash_parse(const void *buf, size_t len, struct rpd_crash *out)
 	return 0;
 }
 
-/* The context that was running when the exception was taken. */
-static void interrupted_context(const struct rpd_crash *c,
+/**
+ * rpd_crash_interrupted_regs() - the registers of the code that crashed
+ * @c: a parsed record
+ * @ctx: filled with r0-r12, sp (the exception frame popped), lr, pc, xPSR
+ */
+void rpd_crash_interrupted_regs(const struct rpd_crash *c,
 				struct rpd_arm_regs *ctx)
 {
 	memcpy(ctx->r, c->r, sizeof(c->r));
@@ -207,15 +211,15 @@ size_t rpd_crash_contexts(const struct rpd_crash *crash,
 {
 	memset(ctx, 0, 2 * sizeof(*ctx));
 	if (!crash->exc_number || !crash->handler_pc) {
-		interrupted_context(crash, &ctx[0]);
+		rpd_crash_interrupted_regs(crash, &ctx[0]);
 		return 1;
 	}
 	if (crash->flags & RPROC_CRASH_F_PSP) {
-		interrupted_context(crash, &ctx[0]);
+		rpd_crash_interrupted_regs(crash, &ctx[0]);
 		handler_context(crash, &ctx[1]);
 	} else {
 		handler_context(crash, &ctx[0]);
-		interrupted_context(crash, &ctx[1]);
+		rpd_crash_interrupted_regs(crash, &ctx[1]);
 	}
 	return 2;
 }

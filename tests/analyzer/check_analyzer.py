@@ -22,7 +22,8 @@ import subprocess
 import sys
 
 from rpdtest.core_check import gdb_frames
-from rpdtest.elf_image import elf_notes, elf_phdrs
+from rpdtest.elf_image import (RPROC_NT_INFO, RPROC_NT_SEGMAP, elf_notes,
+                                elf_phdrs)
 
 FAILURES = []
 T0 = 1700000000  # crash times of the stored dumps: T0 + k hours
@@ -46,7 +47,7 @@ def run(cmd, **kw):
 
 def core_info(data):
     for owner, ntype, desc in elf_notes(data):
-        if owner == "RPROC" and ntype == 1:
+        if owner == "RPROC" and ntype == RPROC_NT_INFO:
             pairs = [s.split("=", 1) for s in desc.decode().split("\0") if s]
             return dict(p for p in pairs if len(p) == 2)
     return {}
@@ -56,7 +57,7 @@ def core_segmap(data):
     """firmware_index of each PT_LOAD index, from the RPROC/4 note."""
     out = {}
     for owner, ntype, desc in elf_notes(data):
-        if owner == "RPROC" and ntype == 4:
+        if owner == "RPROC" and ntype == RPROC_NT_SEGMAP:
             for i in range(0, len(desc), 40):
                 load, fwi = struct.unpack_from("<Ii", desc, i)
                 if load != 0xffffffff:

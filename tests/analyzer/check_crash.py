@@ -126,6 +126,11 @@ def check_report(truth, report):
             fail("faulting frame at %s:%s, live %s:%d" %
                  (got["file"], got["line"], want[0], want[1]))
     regs = report["registers"]
+    # The record holds all of them, r9 too, whatever the unwinder knows.
+    names = ["r%d" % i for i in range(13)] + ["sp", "lr", "pc", "xpsr"]
+    missing = [n for n in names if n not in regs]
+    if missing:
+        fail("registers the crash record holds are missing: %s" % missing)
     if regs.get("pc") != report["frames"][idx or 0]["pc"]:
         fail("interrupted pc 0x%x is not the faulting frame's" %
              regs.get("pc", 0))
@@ -145,6 +150,29 @@ def check_text(args, core, fw, report):
              (first, want, at["function"]))
     if report["signature"] not in res.stdout:
         fail("text output lacks the signature")
+
+
+def check_no_registers(args):
+    """A core without registers has no frames, says so, and no signature:
+    a constant one would lump every such crash together."""
+    core = os.path.join(args.workdir, "noregs.core")
+    res = subprocess.run([args.collect, "--input",
+                          os.path.join(args.recorded, "dump.elf"),
+                          "--output", core, "--force"],
+                         capture_output=True, text=True, timeout=120)
+    if res.returncode != 0:
+        fail("rproc-collect without firmware failed: " + res.stderr)
+        return
+    report, _ = analyze_json(args, core, None)
+    if report is None:
+        return
+    if report["frames"] or report["method"] != "none" or \
+            report["signature"] is not None:
+        fail("without registers: frames %s, method %r, signature %r" %
+             (report["frames"], report["method"], report["signature"]))
+    text = analyze(args, core, None, json_out=False).stdout
+    if "Signature: none" not in text:
+        fail("without registers the text gives a signature:\n" + text)
 
 
 def check_scenario(args, truth, fw):
@@ -169,6 +197,7 @@ def check_scenario(args, truth, fw):
              (reports[0]["signature"], reports[1]["signature"]))
     if reports[0]["frames"] != reports[1]["frames"]:
         fail(".core.gz and plain core give different frames")
+    check_no_registers(args)
 
 
 def check_no_cfi(args, truth, fw):

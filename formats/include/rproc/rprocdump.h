@@ -252,6 +252,10 @@ struct rpd_arm_regs {
 	uint32_t xpsr;
 };
 
+/* The registers of the code that crashed, as the record holds them. */
+void rpd_crash_interrupted_regs(const struct rpd_crash *crash,
+				struct rpd_arm_regs *regs);
+
 /* The contexts a debugger should show, current first: the handler frame
  * (pc = handler, lr = EXC_RETURN) from which GDB unwinds through the stacked
  * exception frame, and the interrupted context itself, for unwinders that
@@ -262,12 +266,20 @@ size_t rpd_crash_contexts(const struct rpd_crash *crash,
 /* ---- stored core: notes ----------------------------------------------- */
 
 #define RPD_NOTE_OWNER "RPROC"
+/*
+ * BFD (GDB, objdump) reads core notes by type whatever their owner, so the
+ * types are chosen where no core note lives ("RP" in the high half). Cores
+ * of format 1 used 1-4, which BFD took for NT_PRSTATUS, NT_FPREGSET and
+ * NT_PRPSINFO; the reader maps those to these.
+ */
 enum rpd_note_type {
-	RPD_NT_INFO = 1,	 /* NUL-separated key=value strings */
-	RPD_NT_TRACE = 2,	 /* trace buffers (rproc-core(5)) */
-	RPD_NT_CRASH_RECORD = 3, /* raw struct rproc_crash_record bytes */
-	RPD_NT_SEGMAP = 4,	 /* segment map (rproc-core(5)) */
+	RPD_NT_INFO = 0x52500001,	  /* NUL-separated key=value strings */
+	RPD_NT_TRACE = 0x52500002,	  /* trace buffers (rproc-core(5)) */
+	RPD_NT_CRASH_RECORD = 0x52500003, /* raw struct rproc_crash_record */
+	RPD_NT_SEGMAP = 0x52500004,	  /* segment map (rproc-core(5)) */
 };
+/* The "format" the info note of cores written by this library carries. */
+#define RPD_CORE_FORMAT_VERSION 2
 
 /* How one of the core's segments relates to the firmware: an entry of the
  * RPROC segment map note. */
