@@ -82,6 +82,11 @@ static void load_record(struct crash_report *cr)
 			    cr->record.bfar, &cr->fault);
 }
 
+static bool is_format1(const struct rpd_core *core)
+{
+	return !rpd_core_info(core, "format");
+}
+
 static void load_contexts(struct crash_report *cr)
 {
 	size_t n = MIN(rpd_core_ncontexts(cr->ac->core), (size_t)MAX_CONTEXTS);
@@ -95,8 +100,9 @@ static void load_contexts(struct crash_report *cr)
 		}
 		cr->contexts[cr->ncontexts++] = ctx.regs;
 	}
-	/* The handler context, if any, is where the live target stood. */
-	for (size_t i = 0; i < cr->ncontexts; i++) {
+	/* Format 1 cores put the handler's context first when the frame was
+	 * on the main stack; later ones the crashed thread's, always. */
+	for (size_t i = 0; i < cr->ncontexts && is_format1(cr->ac->core); i++) {
 		if (is_exc_return(cr->contexts[i].r[ARM_LR])) {
 			cr->start = i;
 			break;
@@ -106,6 +112,8 @@ static void load_contexts(struct crash_report *cr)
 		log_debug(
 			"%s: %zu register contexts; unwinding from context %zu (%s)",
 			cr->ac->path, cr->ncontexts, cr->start,
+			!is_format1(cr->ac->core) ?
+				"the crashed thread" :
 			is_exc_return(cr->contexts[cr->start].r[ARM_LR]) ?
 				"the handler, lr holds EXC_RETURN" :
 				"the first");

@@ -140,6 +140,27 @@ void rpd_segmap_entry_encode(uint8_t out[RPD_SEGMAP_ENTRY_SIZE],
 void rpd_segmap_entry_decode(const uint8_t in[RPD_SEGMAP_ENTRY_SIZE],
 			     struct rpd_segmap_entry *e);
 
+/* ---- RPD_NT_THREADS: one 152-byte entry per task ----
+ *
+ *   0  i32 tid           pr_pid of its NT_PRSTATUS, 0 if it has none
+ *   4  u32 state         enum rpd_thread_state
+ *   8  u32 flags         RPD_THREAD_*
+ *  12  i32 priority
+ *  16  u64 tcb
+ *  24  u64 stack_low
+ *  32  u64 stack_high
+ *  40  u64 stack_unused
+ *  48  u32 regs_known
+ *  52  u32 reserved      0
+ *  56  char name[32]     NUL-padded, not necessarily NUL-terminated
+ *  88  char blocked_on[64]
+ */
+#define RPD_THREAD_ENTRY_SIZE 152
+void rpd_thread_entry_encode(uint8_t out[RPD_THREAD_ENTRY_SIZE],
+			     const struct rpd_thread *t);
+void rpd_thread_entry_decode(const uint8_t in[RPD_THREAD_ENTRY_SIZE],
+			     struct rpd_thread *t);
+
 /* ---- segments ---- */
 
 /**

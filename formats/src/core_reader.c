@@ -658,6 +658,29 @@ static const struct rpd_note *segmap_note(const struct rpd_core *core)
 	return rpd_core_find_note(core, RPD_NOTE_OWNER, RPD_NT_SEGMAP, 0);
 }
 
+static const struct rpd_note *threads_note(const struct rpd_core *core)
+{
+	return rpd_core_find_note(core, RPD_NOTE_OWNER, RPD_NT_THREADS, 0);
+}
+
+size_t rpd_core_nthreads(const struct rpd_core *core)
+{
+	const struct rpd_note *note = threads_note(core);
+
+	return note ? note->descsz / RPD_THREAD_ENTRY_SIZE : 0;
+}
+
+int rpd_core_thread(const struct rpd_core *core, size_t i,
+		    struct rpd_thread *thread)
+{
+	if (i >= rpd_core_nthreads(core))
+		return rpd_fail(-ENOENT, "%s: no thread %zu", core->name, i);
+	rpd_thread_entry_decode((const uint8_t *)threads_note(core)->desc +
+					i * RPD_THREAD_ENTRY_SIZE,
+				thread);
+	return 0;
+}
+
 size_t rpd_core_nsegmap(const struct rpd_core *core)
 {
 	const struct rpd_note *note = segmap_note(core);

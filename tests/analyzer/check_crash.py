@@ -110,10 +110,13 @@ def check_fault(truth, report):
 
 
 def check_report(truth, report):
+    # The core's first context is the crashed code at the faulting
+    # instruction: the live frames below the handler's.
     names = frame_names(report)
-    if names != truth["frames"]:
+    want = core_check.interrupted_frames(truth)
+    if names != want:
         fail("frames differ from the live target:\n  ours: %s\n  live: %s"
-             % (names, truth["frames"]))
+             % (names, want))
     if report["method"] != "cfi":
         fail("method %r with full CFI" % report["method"])
     idx = report["faulting_frame"]

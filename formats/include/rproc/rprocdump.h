@@ -277,6 +277,52 @@ enum rpd_note_type {
 	RPD_NT_TRACE = 0x52500002,	  /* trace buffers (rproc-core(5)) */
 	RPD_NT_CRASH_RECORD = 0x52500003, /* raw struct rproc_crash_record */
 	RPD_NT_SEGMAP = 0x52500004,	  /* segment map (rproc-core(5)) */
+	RPD_NT_THREADS = 0x52500005,	  /* tasks of the remote's RTOS */
+};
+
+/* Where the registers of the crashed context came from, in order of
+ * trust; the core's info note names it (key "registers"). */
+enum rpd_register_source {
+	RPD_REGS_NONE,
+	RPD_REGS_CRASH_RECORD,	  /* the firmware's rprocdump crash record */
+	RPD_REGS_ZEPHYR_COREDUMP, /* Zephyr's coredump, found in RAM */
+	RPD_REGS_EXCEPTION_FRAME, /* recovered from memory: see rproc-core(5) */
+};
+const char *rpd_register_source_name(enum rpd_register_source source);
+
+enum rpd_thread_state {
+	RPD_THREAD_UNKNOWN,
+	RPD_THREAD_RUNNING,
+	RPD_THREAD_READY,
+	RPD_THREAD_BLOCKED,
+	RPD_THREAD_SUSPENDED,
+	RPD_THREAD_DELETED,
+};
+const char *rpd_thread_state_name(enum rpd_thread_state state);
+
+#define RPD_THREAD_CRASHED (1u << 0)	    /* the context that crashed */
+#define RPD_THREAD_STACK_OVERFLOW (1u << 1) /* went past its stack */
+#define RPD_THREAD_HAVE_PRIORITY (1u << 2)
+#define RPD_THREAD_HAVE_STACK_UNUSED (1u << 3)
+#define RPD_THREAD_FP_CONTEXT (1u << 4) /* its saved context has s16-s31 */
+
+#define RPD_THREAD_NAME_SIZE 32
+#define RPD_THREAD_BLOCKED_ON_SIZE 64
+
+/* A task (thread) of the remote, as the RPROC threads note records it. */
+struct rpd_thread {
+	int32_t tid; /* pr_pid of its NT_PRSTATUS; 0: no registers */
+	enum rpd_thread_state state;
+	uint32_t flags;	  /* RPD_THREAD_* */
+	int32_t priority; /* with RPD_THREAD_HAVE_PRIORITY; RTOS's own scale */
+	uint64_t tcb;	  /* address of its control block, 0 if none */
+	uint64_t stack_low, stack_high; /* [low, high); 0 0: unknown */
+	uint64_t stack_unused; /* with RPD_THREAD_HAVE_STACK_UNUSED: bytes of
+				* the stack never written (fill intact) */
+	uint32_t regs_known;   /* bit n: r[n] known; bit 16: xPSR */
+	/* Printable ASCII, whatever the remote wrote. */
+	char name[RPD_THREAD_NAME_SIZE + 1];
+	char blocked_on[RPD_THREAD_BLOCKED_ON_SIZE + 1]; /* "" if not blocked */
 };
 /* The "format" the info note of cores written by this library carries. */
 #define RPD_CORE_FORMAT_VERSION 2
@@ -392,6 +438,12 @@ int rpd_core_context(const struct rpd_core *core, size_t i,
 size_t rpd_core_nsegmap(const struct rpd_core *core);
 int rpd_core_segmap(const struct rpd_core *core, size_t i,
 		    struct rpd_segmap_entry *entry);
+
+/* Entries of the RPROC threads note, the crashed thread first (none
+ * without one: a bare-metal core's one context is its only thread). */
+size_t rpd_core_nthreads(const struct rpd_core *core);
+int rpd_core_thread(const struct rpd_core *core, size_t i,
+		    struct rpd_thread *thread);
 
 /* One copy of a read-only section of the firmware in the core's memory. */
 struct rpd_readonly_check {
@@ -546,7 +598,8 @@ enum rpd_firmware_match {
 
 struct rpd_convert_result {
 	enum rpd_firmware_match firmware_match;
-	bool have_registers; /* a valid crash record was found */
+	bool have_registers; /* of the crashed context, from any source */
+	enum rpd_register_source register_source;
 	bool truncated;
 	size_t nsegments;   /* PT_LOADs written */
 	uint64_t core_size; /* bytes of the (uncompressed) core */

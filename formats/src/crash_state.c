@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * crash_state.c - the crashed remote's threads and registers, from the
+ * firmware and the dumped memory (crash_state.h).
+ */
+#include <elf.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "crash_state.h"
+#include "exception_frame.h"
+#include "util.h"
+
+/* CFSR bits that decide which signal GDB reports. */
+#define CFSR_UNDEFINSTR (1u << 16)
+#define CFSR_DIVBYZERO (1u << 25)
+
+/* VTOR needs at least this alignment, so a vector table starts on it. */
+#define VECTOR_TABLE_ALIGN 128
+/* Without a firmware segment around it, how much of the main stack to
+ * scan below the initial stack pointer. */
+#define MAIN_STACK_SCAN 0x10000
+
+#define ALL_ARM_REGS 0x1ffffu
+
+static void add_problem(struct rpd_crash_state *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void add_problem(struct rpd_crash_state *st, const char *fmt, ...)
+{
+	size_t len = strlen(st->problems);
+	va_list ap;
+
+	if (len && len + 2 < sizeof(st->problems)) {
+		memcpy(st->problems + len, "; ", 3);
+		len += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(st->problems + len, sizeof(st->problems) - len, fmt, ap);
+	va_end(ap);
+}
+
+static void set_source(struct rpd_crash_state *st,
+		       enum rpd_register_source source, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_source(struct rpd_crash_state *st,
+		       enum rpd_register_source source, const char *fmt, ...)
+{
+	va_list ap;
+
+	st->source = source;
+	va_start(ap, fmt);
+	vsnprintf(st->source_detail, sizeof(st->source_detail), fmt, ap);
+	va_end(ap);
+}
+
+/* ---- threads ---- */
+
+static struct rpd_crash_thread *add_thread(struct rpd_crash_state *st)
+{
+	struct rpd_crash_thread *t;
+
+	if (st->nthreads == RPD_MAX_THREADS)
+		return NULL;
+	t = reallocarray(st->threads, st->nthreads + 1, sizeof(*t));
+	if (!t)
+		return NULL;
+	st->threads = t;
+	t = &st->threads[st->nthreads++];
+	*t = (struct rpd_crash_thread){ 0 };
+	return t;
+}
+
+/* Thread ids as GDB will show them: 1 for the crashed thread, then in
+ * order for every thread with registers. */
+static void number_threads(struct rpd_crash_state *st)
+{
+	int32_t tid = 1;
+
+	for (size_t i = 0; i < st->nthreads; i++)
+		if (st->threads[i].desc.regs_known & (1u << 15))
+			st->threads[i].desc.tid = tid++;
+}
+
+/* ---- source a: the crash record ---- */
+
+static int try_crash_record(const struct rpd_firmware *fw,
+			    const struct rpd_memory *mem,
+			    struct rpd_crash_state *st)
+{
+	uint64_t da, len;
+	int r;
+
+	r = rpd_firmware_crash_record(fw, &da, &len);
+	if (r < 0)
+		return r; /* not an error: most firmware has none */
+	len = MIN(len, (uint64_t)sizeof(st->crash_raw));
+	r = rpd_memory_read(mem, da, st->crash_raw, (size_t)len);
+	if (r < 0)
+		r = rpd_fail(r, "not in the dump");
+	else
+		r = rpd_crash_parse(st->crash_raw, (size_t)len, &st->crash);
+	if (r < 0) {
+		add_problem(st, "crash record at 0x%llx: %s",
+			    (unsigned long long)da, rpd_error());
+		return r;
+	}
+	st->have_crash = true;
+	set_source(st, RPD_REGS_CRASH_RECORD, "at 0x%llx",
+		   (unsigned long long)da);
+	return 0;
+}
+
+static int crashed_thread_from_record(struct rpd_crash_state *st)
+{
+	struct rpd_crash_thread *t = add_thread(st);
+
+	if (!t)
+		return -ENOMEM;
+	rpd_crash_interrupted_regs(&st->crash, &t->regs);
+	t->desc.state = RPD_THREAD_RUNNING;
+	t->desc.flags = RPD_THREAD_CRASHED;
+	t->desc.regs_known = ALL_ARM_REGS;
+	return 0;
+}
+
+/* ---- source c: the exception frame, bare metal ---- */
+
+static bool word_at(const struct rpd_firmware *fw, uint64_t addr,
+		    uint32_t *value)
+{
+	uint8_t b[4];
+
+	if (rpd_firmware_read(fw, addr, b, sizeof(b)) < 0)
+		return false;
+	*value = get_le32(b);
+	return true;
+}
+
+/*
+ * The initial main stack pointer: word 0 of the vector table, which is
+ * the aligned table in the image whose word 1 is the reset handler, the
+ * ELF entry point.
+ */
+static int find_initial_msp(const struct rpd_firmware *fw, uint32_t *msp)
+{
+	uint64_t entry = rpd_firmware_ident(fw)->entry | 1;
+
+	for (size_t i = 0; i < rpd_firmware_nsegments(fw); i++) {
+		const struct rpd_segment *s = rpd_firmware_segment(fw, i);
+		uint64_t a = align_up(s->vaddr, VECTOR_TABLE_ALIGN);
+
+		if (!(s->flags & PF_X))
+			continue;
+		for (; a + 8 <= s->vaddr + s->filesz; a += VECTOR_TABLE_ALIGN) {
+			uint32_t sp, reset;
+
+			if (word_at(fw, a + 4, &reset) && reset == entry &&
+			    word_at(fw, a, &sp) && sp && !(sp & 3)) {
+				*msp = sp;
+				return 0;
+			}
+		}
+	}
+	return rpd_fail(
+		-ENOENT,
+		"no vector table with the entry point 0x%llx as its reset handler",
+		(unsigned long long)entry);
+}
+
+/* The writable segment the main stack lies in, else a window below it. */
+static uint64_t main_stack_low(const struct rpd_firmware *fw, uint32_t msp)
+{
+	for (size_t i = 0; i < rpd_firmware_nsegments(fw); i++) {
+		const struct rpd_segment *s = rpd_firmware_segment(fw, i);
+
+		if ((s->flags & PF_W) && msp > s->vaddr &&
+		    msp - s->vaddr <= s->memsz)
+			return s->vaddr;
+	}
+	return msp > MAIN_STACK_SCAN ? msp - MAIN_STACK_SCAN : 0;
+}
+
+static bool firmware_has_fpu(const struct rpd_firmware *fw)
+{
+	return rpd_firmware_ident(fw)->flags & EF_ARM_ABI_FLOAT_HARD;
+}
+
+/* Fills t from the frame scan found; describes it as the source. */
+static void take_frame(struct rpd_crash_state *st, struct rpd_crash_thread *t,
+		       const struct rpd_exc_frame_scan *scan, bool extended,
+		       const char *where)
+{
+	t->desc.regs_known = rpd_exception_frame_regs(scan->words, scan->frame,
+						      extended, &t->regs);
+	set_source(
+		st, RPD_REGS_EXCEPTION_FRAME,
+		"at 0x%llx on %s, %zu candidate%s%s; %s frame; r4-r11 and the fault status registers are not recoverable from memory",
+		(unsigned long long)scan->frame, where, scan->ncandidates,
+		scan->ncandidates == 1 ? "" : "s",
+		scan->ncandidates > 1 ? ", the highest taken" : "",
+		extended ? "FP-extended (s0-s15 not shown: lazily stacked)" :
+			   "basic");
+}
+
+static int bare_metal_frame(const struct rpd_firmware *fw,
+			    const struct rpd_memory *mem,
+			    struct rpd_crash_state *st)
+{
+	struct rpd_exc_frame_scan scan;
+	struct rpd_crash_thread *t;
+	char where[64];
+	uint32_t msp = 0;
+	bool extended = false;
+
+	if (find_initial_msp(fw, &msp) < 0 ||
+	    rpd_find_exception_frame(fw, mem, main_stack_low(fw, msp), msp,
+				     &scan) < 0) {
+		add_problem(st, "main stack: %s", rpd_error());
+		return -ENOENT;
+	}
+	t = add_thread(st);
+	if (!t)
+		return -ENOMEM;
+	t->desc.state = RPD_THREAD_RUNNING;
+	t->desc.flags = RPD_THREAD_CRASHED;
+	t->desc.stack_high = msp;
+	if (firmware_has_fpu(fw))
+		add_problem(
+			st,
+			"the firmware uses the FPU: the frame is assumed basic, an FP-extended frame would put sp 72 bytes higher");
+	snprintf(where, sizeof(where), "the main stack (initial sp 0x%08x)",
+		 msp);
+	take_frame(st, t, &scan, extended, where);
+	return 0;
+}
+
+/* ---- the derivation ---- */
+
+int rpd_crash_state_derive(const struct rpd_firmware *fw,
+			   const struct rpd_memory *mem,
+			   struct rpd_crash_state *st)
+{
+	int r;
+
+	*st = (struct rpd_crash_state){ 0 };
+	if (!fw) {
+		set_source(st, RPD_REGS_NONE,
+			   "no firmware to interpret memory");
+		return 0;
+	}
+	if (try_crash_record(fw, mem, st) == 0)
+		r = crashed_thread_from_record(st);
+	else
+		r = bare_metal_frame(fw, mem, st);
+	if (r == -ENOMEM)
+		return rpd_fail(r, "deriving the crash state: out of memory");
+	if (st->source == RPD_REGS_NONE)
+		set_source(st, RPD_REGS_NONE, "%s",
+			   st->problems[0] ? st->problems :
+					     "no register source found");
+	number_threads(st);
+	return 0;
+}
+
+void rpd_crash_state_release(struct rpd_crash_state *st)
+{
+	free(st->threads);
+	st->threads = NULL;
+	st->nthreads = 0;
+}
+
+int16_t rpd_crash_state_signal(const struct rpd_crash_state *st)
+{
+	if (!st->have_crash)
+		return SIGSEGV; /* a fault is all memory can tell */
+	switch (st->crash.reason) {
+	case RPROC_CRASH_REASON_USAGEFAULT:
+		if (st->crash.cfsr & CFSR_DIVBYZERO)
+			return SIGFPE;
+		return SIGILL;
+	case RPROC_CRASH_REASON_HARDFAULT:
+	case RPROC_CRASH_REASON_MEMMANAGE:
+	case RPROC_CRASH_REASON_STACK_OVERFLOW:
+		return SIGSEGV;
+	case RPROC_CRASH_REASON_BUSFAULT:
+		return SIGBUS;
+	case RPROC_CRASH_REASON_WATCHDOG:
+		return SIGALRM;
+	case RPROC_CRASH_REASON_ASSERT:
+	case RPROC_CRASH_REASON_PANIC:
+		return SIGABRT;
+	}
+	return SIGTRAP;
+}
