@@ -156,6 +156,11 @@ void rpd_segmap_entry_decode(const uint8_t in[RPD_SEGMAP_ENTRY_SIZE],
  *  88  char blocked_on[64]
  */
 #define RPD_THREAD_ENTRY_SIZE 152
+
+/* Entries of a core's threads note (rpd_core_threads() is the API). */
+size_t rpd_core_nthreads(const struct rpd_core *core);
+int rpd_core_thread(const struct rpd_core *core, size_t i,
+		    struct rpd_thread *thread);
 void rpd_thread_entry_encode(uint8_t out[RPD_THREAD_ENTRY_SIZE],
 			     const struct rpd_thread *t);
 void rpd_thread_entry_decode(const uint8_t in[RPD_THREAD_ENTRY_SIZE],

@@ -546,7 +546,7 @@ def check_firmware(args):
              want,
              "%s: build-id %s matches the core's" %
              (os.path.join(ids, id_o2.hex()), id_o2.hex()),
-             "unwinding from context 0 (the crashed thread)"]
+             "registers: crash record; unwinding from the crashed thread"]
     for how, extra, env in (("--debug", ["--debug"], None),
                             ("RPROC_LOG_LEVEL=debug", [],
                              dict(os.environ, RPROC_LOG_LEVEL="debug"))):

@@ -155,7 +155,7 @@ def check_text(args, core, fw, report):
         fail("text output lacks the signature")
 
 
-def check_no_registers(args):
+def check_no_registers(args, truth):
     """A core without registers has no frames, says so, and no signature:
     a constant one would lump every such crash together."""
     core = os.path.join(args.workdir, "noregs.core")
@@ -176,6 +176,35 @@ def check_no_registers(args):
     text = analyze(args, core, None, json_out=False).stdout
     if "Signature: none" not in text:
         fail("without registers the text gives a signature:\n" + text)
+    check_rederived(args, truth, core)
+
+
+def check_rederived(args, truth, core):
+    """The firmware found later gives back everything the core would
+    have had: the analyzer derives it from the core's memory, and
+    rproc-collect --input CORE writes a core that has it."""
+    fw = os.path.join(args.recorded, "fw.elf")
+    want = core_check.interrupted_frames(truth)
+    report, _ = analyze_json(args, core, fw)
+    if report and (not report["derived"] or
+                   report["registers_source"] != "crash record" or
+                   frame_names(report) != want):
+        fail("re-derived with --firmware: derived %r, source %r, frames %s,"
+             " live %s" % (report["derived"], report["registers_source"],
+                           frame_names(report), want))
+    again = os.path.join(args.workdir, "recollected.core")
+    res = subprocess.run([args.collect, "--input", core, "--firmware", fw,
+                          "--output", again, "--force"],
+                         capture_output=True, text=True, timeout=120)
+    if res.returncode != 0 or "registers from the crash record" not in \
+            res.stderr:
+        fail("rproc-collect --input CORE --firmware: %d %s" %
+             (res.returncode, res.stderr))
+        return
+    report, _ = analyze_json(args, again, fw)
+    if report and (report["derived"] or frame_names(report) != want):
+        fail("re-collected core: derived %r, frames %s, live %s" %
+             (report["derived"], frame_names(report), want))
 
 
 def check_scenario(args, truth, fw):
@@ -200,7 +229,7 @@ def check_scenario(args, truth, fw):
              (reports[0]["signature"], reports[1]["signature"]))
     if reports[0]["frames"] != reports[1]["frames"]:
         fail(".core.gz and plain core give different frames")
-    check_no_registers(args)
+    check_no_registers(args, truth)
 
 
 def check_no_cfi(args, truth, fw):

@@ -439,11 +439,37 @@ size_t rpd_core_nsegmap(const struct rpd_core *core);
 int rpd_core_segmap(const struct rpd_core *core, size_t i,
 		    struct rpd_segmap_entry *entry);
 
-/* Entries of the RPROC threads note, the crashed thread first (none
- * without one: a bare-metal core's one context is its only thread). */
-size_t rpd_core_nthreads(const struct rpd_core *core);
-int rpd_core_thread(const struct rpd_core *core, size_t i,
-		    struct rpd_thread *thread);
+/* The crashed remote's threads with their registers, the crashed first. */
+struct rpd_core_threads {
+	enum rpd_register_source source; /* of the crashed thread's registers */
+	char source_detail[192];
+	bool derived; /* from the core's memory and fw, not from its notes */
+	bool have_crash;
+	struct rpd_crash crash; /* the crash record, with have_crash */
+	char rtos[16];		/* "FreeRTOS", or "" */
+	char rtos_port[32];
+	char problems[512]; /* what could not be read, "; "-separated */
+	size_t n;
+	struct rpd_thread *threads;
+	struct rpd_arm_regs *regs; /* regs[i] of threads[i], if its tid != 0 */
+};
+
+/*
+ * rpd_core_threads() - the threads of a core, with their registers
+ * @core: the core
+ * @fw: the firmware that ran, or NULL
+ * @out: filled; release with rpd_core_threads_release()
+ *
+ * Read from the core's notes; but when the core has no threads note
+ * (format 1) or no registers (the firmware was missing when it was
+ * collected) and fw is given, derived anew from the core's memory and fw
+ * as rpd_convert() would: the crash record, RTOS tasks, an exception frame.
+ *
+ * Return: 0 or a negative errno.
+ */
+int rpd_core_threads(const struct rpd_core *core, const struct rpd_firmware *fw,
+		     struct rpd_core_threads *out);
+void rpd_core_threads_release(struct rpd_core_threads *threads);
 
 /* One copy of a read-only section of the firmware in the core's memory. */
 struct rpd_readonly_check {
