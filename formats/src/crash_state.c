@@ -16,8 +16,6 @@
 #define CFSR_UNDEFINSTR (1u << 16)
 #define CFSR_DIVBYZERO (1u << 25)
 
-/* VTOR needs at least this alignment, so a vector table starts on it. */
-#define VECTOR_TABLE_ALIGN 128
 /* Without a firmware segment around it, how much of the main stack to
  * scan below the initial stack pointer. */
 #define MAIN_STACK_SCAN 0x10000
@@ -128,48 +126,6 @@ static int crashed_thread_from_record(struct rpd_crash_state *st)
 
 /* ---- source c: the exception frame, bare metal ---- */
 
-static bool word_at(const struct rpd_firmware *fw, uint64_t addr,
-		    uint32_t *value)
-{
-	uint8_t b[4];
-
-	if (rpd_firmware_read(fw, addr, b, sizeof(b)) < 0)
-		return false;
-	*value = get_le32(b);
-	return true;
-}
-
-/*
- * The initial main stack pointer: word 0 of the vector table, which is
- * the aligned table in the image whose word 1 is the reset handler, the
- * ELF entry point.
- */
-static int find_initial_msp(const struct rpd_firmware *fw, uint32_t *msp)
-{
-	uint64_t entry = rpd_firmware_ident(fw)->entry | 1;
-
-	for (size_t i = 0; i < rpd_firmware_nsegments(fw); i++) {
-		const struct rpd_segment *s = rpd_firmware_segment(fw, i);
-		uint64_t a = align_up(s->vaddr, VECTOR_TABLE_ALIGN);
-
-		if (!(s->flags & PF_X))
-			continue;
-		for (; a + 8 <= s->vaddr + s->filesz; a += VECTOR_TABLE_ALIGN) {
-			uint32_t sp, reset;
-
-			if (word_at(fw, a + 4, &reset) && reset == entry &&
-			    word_at(fw, a, &sp) && sp && !(sp & 3)) {
-				*msp = sp;
-				return 0;
-			}
-		}
-	}
-	return rpd_fail(
-		-ENOENT,
-		"no vector table with the entry point 0x%llx as its reset handler",
-		(unsigned long long)entry);
-}
-
 /* The writable segment the main stack lies in, else a window below it. */
 static uint64_t main_stack_low(const struct rpd_firmware *fw, uint32_t msp)
 {
@@ -210,14 +166,16 @@ static int bare_metal_frame(const struct rpd_firmware *fw,
 			    struct rpd_crash_state *st)
 {
 	struct rpd_exc_frame_scan scan;
+	struct rpd_vector_table vt;
 	struct rpd_crash_thread *t;
 	char where[64];
 	uint32_t msp = 0;
 	bool extended = false;
 
-	if (find_initial_msp(fw, &msp) < 0 ||
-	    rpd_find_exception_frame(fw, mem, main_stack_low(fw, msp), msp,
-				     &scan) < 0) {
+	if (rpd_find_vector_table(fw, &vt) == 0)
+		msp = vt.initial_sp;
+	if (!msp || rpd_find_exception_frame(fw, mem, main_stack_low(fw, msp),
+					     msp, &scan) < 0) {
 		add_problem(st, "main stack: %s", rpd_error());
 		return -ENOENT;
 	}

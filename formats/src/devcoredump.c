@@ -228,7 +228,8 @@ static int parse_notes(struct rpd_devcd *dump, const uint8_t *buf, uint64_t len,
 		have_rproc = true;
 		/* A stored core given as a dump (collected again, with the
 		 * firmware this time) keeps what its info note says. */
-		if (note.type == RPD_DEVCD_NT_INFO || note.type == RPD_NT_INFO) {
+		if (note.type == RPD_DEVCD_NT_INFO ||
+		    note.type == RPD_NT_INFO) {
 			r = take_info_note(dump, note.desc, note.descsz);
 			if (r < 0)
 				return r;

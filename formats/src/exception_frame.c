@@ -11,6 +11,8 @@
 #define XPSR_THUMB (1u << 24)
 /* Bits 23:20 are reserved in every M-profile xPSR. */
 #define XPSR_RESERVED 0x00f00000u
+/* The exception number the interrupted code was running (0: thread). */
+#define XPSR_IPSR 0x1ffu
 /* Set in the stacked xPSR when the CPU added a word to align the frame. */
 #define XPSR_STACK_ALIGNED (1u << 9)
 /* What an RTOS writes for a task that has never run: Thumb, thread mode. */
@@ -18,6 +20,8 @@
 /* EXC_RETURN values all start 0xff (v7-M 0xfffffffX; v8-M 0xffffffXX). */
 #define EXC_RETURN_PREFIX 0xff000000u
 
+/* VTOR needs at least this alignment, so a vector table starts on it. */
+#define VECTOR_TABLE_ALIGN 128
 #define FRAME_ALIGN 8
 #define SCAN_CHUNK 4096
 
@@ -35,19 +39,56 @@ static bool in_code(const struct rpd_firmware *fw, uint32_t addr)
 	return false;
 }
 
+/*
+ * In a function, when the firmware's symbol table has functions: code at
+ * address 0 makes every small even number look like a code address.
+ */
+static bool in_function(const struct rpd_firmware *fw, uint32_t addr)
+{
+	const struct rpd_symbol *sym;
+
+	if (!in_code(fw, addr))
+		return false;
+	if (rpd_firmware_symbol_at(fw, addr, &sym) < 0)
+		return true; /* stripped: the segment is all we know */
+	return sym->type == STT_FUNC && addr >= sym->addr &&
+	       addr - sym->addr < MAX(sym->size, 2);
+}
+
+static uint16_t halfword(const struct rpd_firmware *fw, uint32_t addr)
+{
+	uint8_t b[2];
+
+	return rpd_firmware_read(fw, addr, b, sizeof(b)) == 0 ? get_le16(b) : 0;
+}
+
+/* Whether the instruction before ret is a BL or a BLX register: lr holds
+ * the return address of the last call made, unless it was spilled. */
+static bool follows_call(const struct rpd_firmware *fw, uint32_t ret)
+{
+	uint16_t hw1 = halfword(fw, ret - 4), hw2 = halfword(fw, ret - 2);
+
+	if ((hw1 & 0xf800) == 0xf000 && (hw2 & 0xd000) == 0xd000)
+		return true;		 /* BL: 11110 ... then 11x1 ... */
+	return (hw2 & 0xff87) == 0x4780; /* BLX Rm */
+}
+
 static bool plausible_lr(const struct rpd_firmware *fw, uint32_t lr)
 {
 	if ((lr & EXC_RETURN_PREFIX) == EXC_RETURN_PREFIX)
 		return true;
-	return (lr & 1) && in_code(fw, lr & ~1u);
+	return (lr & 1) && in_function(fw, lr & ~1u) &&
+	       follows_call(fw, lr & ~1u);
 }
 
-static bool plausible_frame(const struct rpd_firmware *fw, const uint32_t *w)
+static bool plausible_frame(const struct rpd_firmware *fw, uint32_t nvectors,
+			    const uint32_t *w)
 {
 	uint32_t xpsr = w[W_XPSR], pc = w[W_PC];
 
-	return (xpsr & XPSR_THUMB) && !(xpsr & XPSR_RESERVED) && !(pc & 1) &&
-	       in_code(fw, pc) && plausible_lr(fw, w[W_LR]);
+	return (xpsr & XPSR_THUMB) && !(xpsr & XPSR_RESERVED) &&
+	       (xpsr & XPSR_IPSR) < nvectors && !(pc & 1) &&
+	       in_function(fw, pc) && plausible_lr(fw, w[W_LR]);
 }
 
 /* The frame an RTOS builds so that a new task "returns" into its entry. */
@@ -78,15 +119,92 @@ static bool frame_readable(const bool *chunks, uint64_t off)
 	       chunks[(off + RPD_EXC_FRAME_SIZE - 1) / SCAN_CHUNK];
 }
 
+/* Counts the frame at addr if it is one; the first counted is the
+ * highest, the scan going down. */
+static void consider(const struct rpd_firmware *fw, uint32_t nvectors,
+		     const uint32_t *w, uint64_t addr,
+		     struct rpd_exc_frame_scan *scan)
+{
+	if (!plausible_frame(fw, nvectors, w))
+		return;
+	if (is_initial_frame(fw, w)) {
+		scan->ninitial++;
+		return;
+	}
+	if (!scan->ncandidates++) {
+		scan->frame = addr;
+		memcpy(scan->words, w, sizeof(scan->words));
+	}
+	scan->lowest = addr;
+}
+
+static bool word_at(const struct rpd_firmware *fw, uint64_t addr,
+		    uint32_t *value)
+{
+	uint8_t b[4];
+
+	if (rpd_firmware_read(fw, addr, b, sizeof(b)) < 0)
+		return false;
+	*value = get_le32(b);
+	return true;
+}
+
+/* Vectors after the initial sp: handlers (Thumb addresses in code) or 0
+ * for the reserved ones, up to the first word that is neither. */
+static uint32_t count_vectors(const struct rpd_firmware *fw, uint64_t table)
+{
+	uint32_t n = 1, v;
+
+	while (n < RPD_MAX_VECTORS && word_at(fw, table + 4 * n, &v) &&
+	       (!v || ((v & 1) && in_code(fw, v & ~1u))))
+		n++;
+	return n;
+}
+
+int rpd_find_vector_table(const struct rpd_firmware *fw,
+			  struct rpd_vector_table *vt)
+{
+	uint64_t entry = rpd_firmware_ident(fw)->entry | 1;
+
+	for (size_t i = 0; i < rpd_firmware_nsegments(fw); i++) {
+		const struct rpd_segment *s = rpd_firmware_segment(fw, i);
+		uint64_t a = align_up(s->vaddr, VECTOR_TABLE_ALIGN);
+
+		if (!(s->flags & PF_X))
+			continue;
+		for (; a + 8 <= s->vaddr + s->filesz; a += VECTOR_TABLE_ALIGN) {
+			uint32_t sp, reset;
+
+			if (word_at(fw, a + 4, &reset) && reset == entry &&
+			    word_at(fw, a, &sp) && sp && !(sp & 3)) {
+				*vt = (struct rpd_vector_table){
+					.addr = a,
+					.initial_sp = sp,
+					.nvectors = count_vectors(fw, a),
+				};
+				return 0;
+			}
+		}
+	}
+	return rpd_fail(
+		-ENOENT,
+		"no vector table with the entry point 0x%llx as its reset handler",
+		(unsigned long long)entry);
+}
+
 int rpd_find_exception_frame(const struct rpd_firmware *fw,
 			     const struct rpd_memory *mem, uint64_t low,
 			     uint64_t high, struct rpd_exc_frame_scan *scan)
 {
 	_cleanup_free_ uint8_t *buf = NULL;
 	_cleanup_free_ bool *chunks = NULL;
-	uint32_t w[RPD_EXC_FRAME_WORDS];
+	uint32_t w[RPD_EXC_FRAME_WORDS], nvectors = RPD_MAX_VECTORS;
+	struct rpd_vector_table vt;
 
 	*scan = (struct rpd_exc_frame_scan){ 0 };
+	/* An interrupted handler's number has a vector. */
+	if (rpd_find_vector_table(fw, &vt) == 0)
+		nvectors = vt.nvectors;
 	low = align_up(low, FRAME_ALIGN);
 	if (high <= low || high - low < RPD_EXC_FRAME_SIZE)
 		return rpd_fail(-ENOENT, "stack 0x%llx-0x%llx holds no frame",
@@ -105,15 +223,7 @@ int rpd_find_exception_frame(const struct rpd_firmware *fw,
 		if (frame_readable(chunks, off)) {
 			for (int i = 0; i < RPD_EXC_FRAME_WORDS; i++)
 				w[i] = get_le32(buf + off + 4 * i);
-			if (plausible_frame(fw, w) && is_initial_frame(fw, w)) {
-				scan->ninitial++;
-			} else if (plausible_frame(fw, w)) {
-				if (!scan->ncandidates++) {
-					scan->frame = low + off;
-					memcpy(scan->words, w, sizeof(w));
-				}
-				scan->lowest = low + off;
-			}
+			consider(fw, nvectors, w, low + off, scan);
 		}
 		if (off < FRAME_ALIGN)
 			break;

@@ -29,6 +29,25 @@
 /* Largest stack scanned: bounds the work a hostile dump can cause. */
 #define RPD_EXC_SCAN_MAX (1u << 20)
 
+/* 16 system exceptions and at most 496 interrupts. */
+#define RPD_MAX_VECTORS 512
+
+struct rpd_vector_table {
+	uint64_t addr;	     /* of the table */
+	uint32_t initial_sp; /* word 0: the main stack's top */
+	uint32_t nvectors;   /* words 0.. that are the sp or a vector */
+};
+
+/*
+ * rpd_find_vector_table() - the firmware's vector table
+ *
+ * The table is aligned to 128 bytes (VTOR's least alignment) in an
+ * executable segment, and its word 1, the reset handler, is the ELF entry
+ * point. Return: 0, or -ENOENT.
+ */
+int rpd_find_vector_table(const struct rpd_firmware *fw,
+			  struct rpd_vector_table *vt);
+
 struct rpd_exc_frame_scan {
 	uint64_t frame; /* address of the chosen frame's r0 slot */
 	uint32_t words[RPD_EXC_FRAME_WORDS];
@@ -43,8 +62,10 @@ struct rpd_exc_frame_scan {
  * Checks every 8-byte aligned address (the CPU aligns frames to 8 bytes)
  * and keeps those whose words are a frame the CPU could have pushed: the
  * stacked xPSR has the Thumb bit and no reserved bit set, pc is halfword
- * aligned in an executable segment of fw, lr is an EXC_RETURN value or a
- * Thumb return address in an executable segment. A frame whose pc is the
+ * aligned in a function of fw (an executable segment, if fw has no
+ * function symbols), lr is an EXC_RETURN value or a Thumb return address
+ * in a function just after a BL or BLX, and the exception number in the
+ * xPSR (that of the code interrupted) has a vector. A frame whose pc is the
  * first instruction of a function with xPSR exactly 0x01000000 is the
  * initial frame an RTOS builds for a task that has not run yet, and is
  * counted apart. Of the rest the highest is chosen: below the live stack

@@ -32,7 +32,12 @@
 static const char firmware_c[] =
 	"extern char __stack_top[];\n"
 	"void reset(void);\n"
-	"void worker(void) { for (;;) __asm__ volatile(\"nop; nop; nop; nop\"); }\n"
+	"void helper(void) { __asm__ volatile(\"nop\"); }\n"
+	"void worker(void) {\n"
+	"	for (;;)\n"
+	"		__asm__ volatile(\"bl helper\\n.global after_call\\n\"\n"
+	"				 \"after_call: nop; nop; nop; nop\");\n"
+	"}\n"
 	"void idle(void) { for (;;) __asm__ volatile(\"wfi\"); }\n"
 	"void reset(void) { worker(); }\n"
 	"__attribute__((section(\".vectors\"), used))\n"
@@ -52,6 +57,7 @@ struct fixture {
 	char *dir;
 	struct rpd_firmware *fw;
 	uint32_t worker, idle; /* function addresses, Thumb bit clear */
+	uint32_t ret;	       /* a return address after a BL, Thumb bit set */
 	uint8_t ram[RAM_LEN];
 	bool ram_missing; /* the dump lacks the RAM's first 4 KiB */
 };
@@ -99,6 +105,7 @@ static int setup(void **state)
 		fail_msg("%s", rpd_error());
 	f->worker = function(f->fw, "worker");
 	f->idle = function(f->fw, "idle");
+	f->ret = function(f->fw, "after_call") | 1;
 	free(cmd);
 	free(elf);
 	free(ld);
@@ -137,9 +144,9 @@ static void put_frame(struct fixture *f, uint32_t addr, uint32_t lr,
 static void crashed_stack(struct fixture *f)
 {
 	memset(f->ram, 0x5a, sizeof(f->ram));
-	put_frame(f, 0x20001e00, f->idle | 1, f->worker + 2, 0x21000000);
+	put_frame(f, 0x20001e00, f->ret, f->worker + 2, 0x21000000);
 	put_frame(f, 0x20001f00, 0xfffffff9, f->worker + 4, 0x61000200);
-	put_frame(f, 0x20001fa0, f->idle | 1, f->worker, 0x01000000);
+	put_frame(f, 0x20001fa0, f->ret, f->worker, 0x01000000);
 	put_le32(f->ram + 0x1fe0, 0xdeadbeef);
 }
 
@@ -183,12 +190,14 @@ static void test_rejects_implausible(void **state)
 	const struct {
 		uint32_t lr, pc, xpsr;
 	} bad[] = {
-		{ 0xfffffff9, f->worker + 4, 0x00000000 }, /* no Thumb bit */
-		{ 0xfffffff9, f->worker + 4, 0x01100000 }, /* reserved bit */
-		{ 0xfffffff9, f->worker + 5, 0x01000000 }, /* odd pc */
-		{ 0xfffffff9, 0x10000000, 0x01000000 },	   /* pc not code */
-		{ 0x12345678, f->worker + 4, 0x01000000 }, /* lr not code */
-		{ f->idle, f->worker + 4, 0x01000000 },	   /* lr is ARM */
+		{ 0xfffffff9, f->worker + 4, 0x00000000 },   /* no Thumb bit */
+		{ 0xfffffff9, f->worker + 4, 0x01100000 },   /* reserved bit */
+		{ 0xfffffff9, f->worker + 5, 0x01000000 },   /* odd pc */
+		{ 0xfffffff9, 0x10000000, 0x01000000 },	     /* pc not code */
+		{ 0x12345678, f->worker + 4, 0x01000000 },   /* lr not code */
+		{ f->ret & ~1u, f->worker + 4, 0x01000000 }, /* lr is ARM */
+		{ f->idle | 1, f->worker + 4, 0x01000000 }, /* lr after no BL */
+		{ 0xfffffff9, f->worker + 4, 0x010001ff }, /* IPSR: no vector */
 	};
 	struct rpd_exc_frame_scan scan;
 
@@ -217,7 +226,7 @@ static void test_bounds(void **state)
 	struct rpd_exc_frame_scan scan;
 
 	crashed_stack(f);
-	put_frame(f, 0x20000800, f->idle | 1, f->worker + 6, 0x01000000);
+	put_frame(f, 0x20000800, f->ret, f->worker + 6, 0x01000000);
 	f->ram_missing = true;
 	assert_int_equal(rpd_find_exception_frame(f->fw, &mem, RAM_DA,
 						  STACK_TOP, &scan),
