@@ -110,6 +110,48 @@ void rproc_crash_raise(uint16_t reason, const char *message)
 	rproc_crash_halted();
 }
 
+/* Appends @s to @buf (of @size bytes) at @len; returns the new length. */
+static size_t append_string(char *buf, size_t size, size_t len, const char *s)
+{
+	for (; *s && len < size - 1; s++)
+		buf[len++] = *s;
+	buf[len] = '\0';
+	return len;
+}
+
+static size_t append_unsigned(char *buf, size_t size, size_t len,
+			      unsigned int value)
+{
+	char digits[12];
+	size_t n = 0;
+
+	do {
+		digits[n++] = (char)('0' + value % 10);
+		value /= 10;
+	} while (value);
+	while (n && len < size - 1)
+		buf[len++] = digits[--n];
+	buf[len] = '\0';
+	return len;
+}
+
+void rproc_crash_assert(const char *file, unsigned int line)
+{
+	char msg[RPROC_CRASH_MESSAGE_MAX];
+	const char *base = file ? file : "?";
+	const char *p;
+	size_t len;
+
+	/* Directories would only eat the record's 63 characters. */
+	for (p = base; *p; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	len = append_string(msg, sizeof(msg), 0, base);
+	len = append_string(msg, sizeof(msg), len, ":");
+	append_unsigned(msg, sizeof(msg), len, line);
+	rproc_crash_raise(RPROC_CRASH_REASON_ASSERT, msg);
+}
+
 /*
  * A HardFault with FORCED set is an escalated configurable fault (its
  * handler was disabled or could not preempt); the CFSR says which one.

@@ -37,6 +37,10 @@
 #include <stdint.h>
 #include <rproc/crash_record.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The record the host looks for, by symbol or resource-table entry. */
 extern struct rproc_crash_record rproc_crash_record;
 
@@ -59,6 +63,18 @@ void rproc_fault_entry(void);
  * hardware fault, and a debugger unwinds from here to the caller.
  */
 void rproc_crash_raise(uint16_t reason, const char *message)
+	__attribute__((noreturn, noinline));
+
+/**
+ * rproc_crash_assert() - record a failed assertion and halt
+ * @file: the source file of the assertion, usually __FILE__
+ * @line: its line, usually __LINE__
+ *
+ * rproc_crash_raise() with RPROC_CRASH_REASON_ASSERT and the message
+ * "<base name of @file>:<line>", e.g. "tasks.c:1234", cut to fit the
+ * record. For assert macros such as FreeRTOS's configASSERT().
+ */
+void rproc_crash_assert(const char *file, unsigned int line)
 	__attribute__((noreturn, noinline));
 
 /**
@@ -85,5 +101,9 @@ void rproc_crash_notify_host(void);
  * break here to inspect a complete record.
  */
 void rproc_crash_halted(void) __attribute__((noreturn, noinline));
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* RPROC_FAULT_H */
