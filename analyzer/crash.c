@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rproc/crash_record.h"
+
 #include "analyze.h"
 #include "fault_status.h"
 #include "log.h"
@@ -244,20 +246,31 @@ static void add_source_frames(struct crash_report *cr, size_t i)
 		};
 }
 
+/* A record rproc_crash_raise() or rproc_crash_assert() wrote: its pc is
+ * theirs, the crash is their caller's. */
+static bool crash_was_raised(const struct crash_report *cr)
+{
+	return cr->have_record && (cr->record.flags & RPROC_CRASH_F_RAISED);
+}
+
 /*
  * Expands the unwound frames into source frames. The faulting frame is the
  * first of the interrupted context: the first frame after the first
- * exception frame, or the very first frame when there is none.
+ * exception frame, or the very first frame when there is none, except that
+ * a raised crash faults in the caller of the raising function (frame 0).
  */
 static int symbolize_frames(struct crash_report *cr)
 {
 	bool seen_exception = false, next_faults = false;
+	bool raised = crash_was_raised(cr);
 
 	cr->frames = calloc(MAX_FRAMES, sizeof(*cr->frames));
 	if (!cr->frames)
 		return log_oom();
 	cr->faulting = 0;
 	for (size_t i = 0; i < cr->unwound.nframes; i++) {
+		if (raised && i == 1)
+			cr->faulting = cr->nframes;
 		if (next_faults) {
 			cr->faulting = cr->nframes;
 			next_faults = false;
@@ -359,10 +372,11 @@ static void print_summary(FILE *f, const struct crash_report *cr)
 		fprintf(f, "  No crash record: no fault status registers.\n");
 		return;
 	}
-	fprintf(f, "  Exception:  %" PRIu32 " %s\n", cr->record.exc_number,
+	fprintf(f, "  Exception:  %" PRIu32 " %s%s\n", cr->record.exc_number,
 		cr->record.exc_number ? exception_name(cr->record.exc_number,
 						       exc, sizeof(exc)) :
-					"(recorded outside an exception)");
+					"(thread mode)",
+		crash_was_raised(cr) ? ", crash raised by software" : "");
 	if (cr->record.message[0])
 		fprintf(f, "  Message:    %s\n", cr->record.message);
 }
@@ -441,15 +455,23 @@ static void print_registers(FILE *f, const struct crash_report *cr)
 		return;
 	}
 	interrupted_regs(cr, &regs);
-	fprintf(f, "\nRegisters of the interrupted context:\n");
+	fprintf(f, "\nRegisters of the %s:\n",
+		crash_was_raised(cr) ? "crashed context, at the raising call" :
+				       "interrupted context");
 	print_regs(f, &regs);
-	if (cr->have_record && cr->record.exc_number)
+	/* A raised crash took no exception, even in a handler. */
+	if (cr->have_record && cr->record.exc_number && !crash_was_raised(cr))
 		fprintf(f,
 			"Exception entry: handler 0x%08" PRIx32
 			"  msp 0x%08" PRIx32 "  psp 0x%08" PRIx32
 			"  EXC_RETURN 0x%08" PRIx32 "\n",
 			cr->record.handler_pc, cr->record.msp, cr->record.psp,
 			cr->record.exc_return);
+	else if (crash_was_raised(cr))
+		fprintf(f,
+			"Raised by a call, no exception: msp 0x%08" PRIx32
+			"  psp 0x%08" PRIx32 "\n",
+			cr->record.msp, cr->record.psp);
 }
 
 static void print_backtrace(FILE *f, const struct crash_report *cr)

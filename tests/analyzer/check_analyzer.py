@@ -540,10 +540,15 @@ def check_firmware(args):
     argv = [args.analyze, "-D", store, "--firmware-dir", named,
             "--firmware-dir", ids, "crash", core]
     quiet = run(argv, text=True)
+    with open(os.path.join(o2, "truth.json")) as f:
+        raised = json.load(f).get("capture") == "raise"
     wants = ["firmware 'app.elf': found " + os.path.join(named, "app.elf"),
              want,
              "%s: build-id %s matches the core's" %
              (os.path.join(ids, id_o2.hex()), id_o2.hex()),
+             # A crash raised by a call has no handler context.
+             "1 register contexts; unwinding from context 0 (the first)"
+             if raised else
              "unwinding from context 0 (the handler, lr holds EXC_RETURN)"]
     for how, extra, env in (("--debug", ["--debug"], None),
                             ("RPROC_LOG_LEVEL=debug", [],

@@ -33,6 +33,7 @@ import sys
 from rpdtest import core_check
 
 EXCEPTION_FRAME = "<exception frame>"
+RAISING_FUNCTIONS = ("rproc_crash_raise", "rproc_crash_assert")
 GDB_SIGNAL_FRAME = "<signal handler called>"
 FAILURES = core_check.FAILURES
 
@@ -72,8 +73,13 @@ def frame_names(report):
 
 
 def truth_faulting_line(truth):
-    """File and line GDB showed for the first frame after the handler."""
+    """File and line GDB showed for the first frame after the handler, or,
+    for a crash raised by a call (no handler), for the raising function's
+    caller."""
     bt = truth["backtrace"]
+    if truth.get("capture") == "raise":
+        m = re.search(r" at (\S+):(\d+)$", bt[1]) if len(bt) > 1 else None
+        return (m.group(1), int(m.group(2))) if m else None
     for i, line in enumerate(bt):
         if GDB_SIGNAL_FRAME in line and i + 1 < len(bt):
             m = re.search(r" at (\S+):(\d+)$", bt[i + 1])
@@ -126,9 +132,14 @@ def check_report(truth, report):
             fail("faulting frame at %s:%s, live %s:%d" %
                  (got["file"], got["line"], want[0], want[1]))
     regs = report["registers"]
-    if regs.get("pc") != report["frames"][idx or 0]["pc"]:
-        fail("interrupted pc 0x%x is not the faulting frame's" %
-             regs.get("pc", 0))
+    # A raised crash's registers are the raising function's, frame 0.
+    at = 0 if truth.get("capture") == "raise" else idx or 0
+    if regs.get("pc") != report["frames"][at]["pc"]:
+        fail("interrupted pc 0x%x is not frame %d's" % (regs.get("pc", 0), at))
+    if truth.get("capture") == "raise" and idx is not None and \
+            report["frames"][idx]["function"] in RAISING_FUNCTIONS:
+        fail("the faulting frame is the raising function %s" %
+             report["frames"][idx]["function"])
     check_fault(truth, report)
     if not re.fullmatch(r"[0-9a-f]{16}", report["signature"]):
         fail("signature %r is not 16 hex digits" % report["signature"])
