@@ -460,14 +460,17 @@ static void print_registers(FILE *f, const struct crash_report *cr)
 				       "interrupted context");
 	print_regs(f, &regs);
 	/* A raised crash took no exception, even in a handler. */
-	if (cr->have_record && cr->record.exc_number && !crash_was_raised(cr))
+	if (cr->have_record && cr->record.exc_number && !crash_was_raised(cr)) {
+		fprintf(f, "Exception entry:");
+		/* 0: another handler took the exception and handed it over. */
+		if (cr->record.handler_pc)
+			fprintf(f, " handler 0x%08" PRIx32,
+				cr->record.handler_pc);
 		fprintf(f,
-			"Exception entry: handler 0x%08" PRIx32
 			"  msp 0x%08" PRIx32 "  psp 0x%08" PRIx32
 			"  EXC_RETURN 0x%08" PRIx32 "\n",
-			cr->record.handler_pc, cr->record.msp, cr->record.psp,
-			cr->record.exc_return);
-	else if (crash_was_raised(cr))
+			cr->record.msp, cr->record.psp, cr->record.exc_return);
+	} else if (crash_was_raised(cr))
 		fprintf(f,
 			"Raised by a call, no exception: msp 0x%08" PRIx32
 			"  psp 0x%08" PRIx32 "\n",

@@ -169,3 +169,28 @@ rproc_fault_entry:
 
 	CALL_CAPTURE rproc_crash_raise, rproc_crash_capture_raised
 	CALL_CAPTURE rproc_crash_assert, rproc_crash_capture_assert
+
+/*
+ * With -DRPROC_FAULT_CMSIS_HANDLERS, the fault handlers of a CMSIS startup
+ * file (weak symbols there) become rproc_fault_entry, so a vendor's vector
+ * table needs no edit; -DRPROC_FAULT_CMSIS_NMI takes NMI_Handler too, for
+ * a watchdog wired to the NMI. SVC_Handler, PendSV_Handler and
+ * SysTick_Handler stay the RTOS's.
+ */
+#ifdef RPROC_FAULT_CMSIS_HANDLERS
+	.global	HardFault_Handler
+	.thumb_set HardFault_Handler, rproc_fault_entry
+#if defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || \
+	defined(__ARM_ARCH_8M_MAIN__)
+	.global	MemManage_Handler
+	.thumb_set MemManage_Handler, rproc_fault_entry
+	.global	BusFault_Handler
+	.thumb_set BusFault_Handler, rproc_fault_entry
+	.global	UsageFault_Handler
+	.thumb_set UsageFault_Handler, rproc_fault_entry
+#endif
+#ifdef RPROC_FAULT_CMSIS_NMI
+	.global	NMI_Handler
+	.thumb_set NMI_Handler, rproc_fault_entry
+#endif
+#endif
