@@ -175,6 +175,8 @@ static int symbolize_frames(struct backtrace *bt, struct symbolizer *sym)
 		return log_oom();
 	bt->faulting = 0;
 	for (size_t i = 0; i < bt->unwound.nframes; i++) {
+		if (i == 1)
+			bt->caller = bt->nframes;
 		if (next_faults) {
 			bt->faulting = bt->nframes;
 			next_faults = false;
@@ -196,7 +198,7 @@ int backtrace_unwind(struct backtracer *b, const struct rpd_arm_regs *regs,
 {
 	struct unwind_regs start;
 
-	*bt = (struct backtrace){ .faulting = SIZE_MAX };
+	*bt = (struct backtrace){ .faulting = SIZE_MAX, .caller = SIZE_MAX };
 	unwind_regs_from_arm(regs, &start);
 	start.known = known;
 	run_unwinder(b, &start, psp, &bt->unwound);

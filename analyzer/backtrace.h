@@ -36,6 +36,8 @@ struct backtrace {
 	/* The first frame of the interrupted context: after the first
 	 * exception frame, else frame 0; SIZE_MAX when there is none. */
 	size_t faulting;
+	/* The first frame of the caller of frame 0's function; SIZE_MAX. */
+	size_t caller;
 };
 
 #define BACKTRACE_EXCEPTION_FRAME "<exception frame>"

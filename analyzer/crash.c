@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rproc/crash_record.h"
+
 #include "analyze.h"
 #include "backtrace.h"
 #include "fault_status.h"
@@ -52,6 +54,13 @@ static bool have_record(const struct crash_report *cr)
 static const struct rpd_crash *record(const struct crash_report *cr)
 {
 	return &cr->threads.crash;
+}
+
+/* A record rproc_crash_raise() or rproc_crash_assert() wrote: its pc is
+ * theirs, the crash is their caller's. */
+static bool crash_was_raised(const struct crash_report *cr)
+{
+	return have_record(cr) && (record(cr)->flags & RPROC_CRASH_F_RAISED);
 }
 
 static int load_threads(struct crash_report *cr)
@@ -204,10 +213,11 @@ static void print_summary(FILE *f, const struct crash_report *cr)
 			   "not recoverable from memory.\n");
 		return;
 	}
-	fprintf(f, "  Exception:  %" PRIu32 " %s\n", record(cr)->exc_number,
+	fprintf(f, "  Exception:  %" PRIu32 " %s%s\n", record(cr)->exc_number,
 		record(cr)->exc_number ? exception_name(record(cr)->exc_number,
 							exc, sizeof(exc)) :
-					 "(recorded outside an exception)");
+					 "(thread mode)",
+		crash_was_raised(cr) ? ", crash raised by software" : "");
 	if (record(cr)->message[0])
 		fprintf(f, "  Message:    %s\n", record(cr)->message);
 }
@@ -265,7 +275,8 @@ static void print_registers(FILE *f, const struct crash_report *cr)
 			or_unknown(cr->threads.source_detail));
 		return;
 	}
-	fprintf(f, "\nRegisters of the crashed context (%s):\n",
+	fprintf(f, "\nRegisters of the crashed context%s (%s):\n",
+		crash_was_raised(cr) ? ", at the raising call" : "",
 		rpd_register_source_name(cr->threads.source));
 	for (int i = 0; i < 17; i++) {
 		if (cr->crashed->regs_known & (1u << i))
@@ -276,12 +287,24 @@ static void print_registers(FILE *f, const struct crash_report *cr)
 		if (i % 4 == 3 || i == 16)
 			fputc('\n', f);
 	}
-	if (have_record(cr) && rec->exc_number)
+	if (!have_record(cr))
+		return;
+	/* A raised crash took no exception, even in a handler. */
+	if (crash_was_raised(cr)) {
 		fprintf(f,
-			"Exception entry: handler 0x%08" PRIx32
+			"Raised by a call, no exception: msp 0x%08" PRIx32
+			"  psp 0x%08" PRIx32 "\n",
+			rec->msp, rec->psp);
+	} else if (rec->exc_number) {
+		fprintf(f, "Exception entry:");
+		/* 0: another handler took the exception and handed it over. */
+		if (rec->handler_pc)
+			fprintf(f, " handler 0x%08" PRIx32, rec->handler_pc);
+		fprintf(f,
 			"  msp 0x%08" PRIx32 "  psp 0x%08" PRIx32
 			"  EXC_RETURN 0x%08" PRIx32 "\n",
-			rec->handler_pc, rec->msp, rec->psp, rec->exc_return);
+			rec->msp, rec->psp, rec->exc_return);
+	}
 }
 
 static void print_backtrace(FILE *f, const struct crash_report *cr)
@@ -435,6 +458,10 @@ static int analyze(struct crash_report *cr)
 				     &cr->bt);
 		if (r < 0)
 			return r;
+		/* The raising function is where the crash was recorded, its
+		 * caller where it happened. */
+		if (crash_was_raised(cr) && cr->bt.caller < cr->bt.nframes)
+			cr->bt.faulting = cr->bt.caller;
 	} else {
 		log_warning("%s: no register context: no backtrace",
 			    cr->ac->path);

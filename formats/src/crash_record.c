@@ -201,8 +201,11 @@ static void handler_context(const struct rpd_crash *c, struct rpd_arm_regs *ctx)
  * into the interrupted code. A frame on the process stack cannot be reached
  * that way (GDB 13 needs the psp register to find it, and an ARM core file
  * cannot carry it), so the interrupted context comes first there. A record
- * written outside an exception (thread mode, or no handler address) has
- * only the interrupted context.
+ * without an exception entry has only the crashed context: one raised by a
+ * call (RPROC_CRASH_F_RAISED, whatever mode it was raised in: its pc is the
+ * raising function's, its lr the return address into the caller), one
+ * written in thread mode, or one without a handler address (taken from
+ * another handler's frame).
  *
  * Return: the number of contexts, 1 or 2.
  */
@@ -210,7 +213,8 @@ size_t rpd_crash_contexts(const struct rpd_crash *crash,
 			  struct rpd_arm_regs ctx[2])
 {
 	memset(ctx, 0, 2 * sizeof(*ctx));
-	if (!crash->exc_number || !crash->handler_pc) {
+	if (!crash->exc_number || !crash->handler_pc ||
+	    (crash->flags & RPROC_CRASH_F_RAISED)) {
 		rpd_crash_interrupted_regs(crash, &ctx[0]);
 		return 1;
 	}

@@ -33,6 +33,7 @@ import sys
 from rpdtest import core_check
 
 EXCEPTION_FRAME = "<exception frame>"
+RAISING_FUNCTIONS = ("rproc_crash_raise", "rproc_crash_assert")
 GDB_SIGNAL_FRAME = "<signal handler called>"
 FAILURES = core_check.FAILURES
 
@@ -72,8 +73,13 @@ def frame_names(report):
 
 
 def truth_faulting_line(truth):
-    """File and line GDB showed for the first frame after the handler."""
+    """File and line GDB showed for the first frame after the handler, or,
+    for a crash raised by a call (no handler), for the raising function's
+    caller."""
     bt = truth["backtrace"]
+    if truth.get("capture") == "raise":
+        m = re.search(r" at (\S+):(\d+)$", bt[1]) if len(bt) > 1 else None
+        return (m.group(1), int(m.group(2))) if m else None
     for i, line in enumerate(bt):
         if GDB_SIGNAL_FRAME in line and i + 1 < len(bt):
             m = re.search(r" at (\S+):(\d+)$", bt[i + 1])
@@ -113,7 +119,7 @@ def check_report(truth, report):
     # The core's first context is the crashed code at the faulting
     # instruction: the live frames below the handler's.
     names = frame_names(report)
-    want = core_check.interrupted_frames(truth)
+    want, _ = core_check.core_view(truth)
     if names != want:
         fail("frames differ from the live target:\n  ours: %s\n  live: %s"
              % (names, want))
@@ -134,9 +140,18 @@ def check_report(truth, report):
     missing = [n for n in names if n not in regs]
     if missing:
         fail("registers the crash record holds are missing: %s" % missing)
-    if regs.get("pc") != report["frames"][idx or 0]["pc"]:
-        fail("interrupted pc 0x%x is not the faulting frame's" %
-             regs.get("pc", 0))
+    _, live = core_check.core_view(truth)
+    differ = [n for n in live if regs.get(n) != live[n]]
+    if differ:
+        fail("registers differ from the live CPU's: %s" %
+             ["%s ours %s live 0x%x" % (n, hex(regs[n]) if n in regs else None,
+                                        live[n]) for n in differ])
+    if regs.get("pc") != report["frames"][0]["pc"]:
+        fail("interrupted pc 0x%x is not frame 0's" % regs.get("pc", 0))
+    if truth.get("capture") == "raise" and idx is not None and \
+            report["frames"][idx]["function"] in RAISING_FUNCTIONS:
+        fail("the faulting frame is the raising function %s" %
+             report["frames"][idx]["function"])
     check_fault(truth, report)
     if not re.fullmatch(r"[0-9a-f]{16}", report["signature"]):
         fail("signature %r is not 16 hex digits" % report["signature"])

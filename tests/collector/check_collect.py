@@ -213,8 +213,7 @@ def check_stored_core(world, name, recorded=None):
     args = argparse.Namespace(format="gz", dwfl=ARGS.dwfl)
     plain = core_check.inflate(args, core)
     core_check.check_readelf(plain)
-    core_check.check_gdb(truth, os.path.join(recorded, "fw.elf"), plain,
-                         recorded)
+    core_check.check_gdb(truth, os.path.join(recorded, "fw.elf"), plain)
     core_check.check_dwfl(args, truth, os.path.join(recorded, "fw.elf"),
                           plain)
     check(not core_check.FAILURES, "stored core fails the GDB/libdwfl "

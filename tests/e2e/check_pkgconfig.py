@@ -91,7 +91,7 @@ def main():
         fail("print_contexts does not use the installed library:\n" + ldd)
 
     with open(os.path.join(args.recorded, "truth.json")) as f:
-        truth = core_check.interrupted_registers(json.load(f), args.recorded)
+        _, truth = core_check.core_view(json.load(f))
     if not truth:
         fail("no ground truth for the interrupted registers")
     first = re.search(r"^context 0 tid \d+ (.*)$", res.stdout, re.M)

@@ -258,6 +258,39 @@ static void test_contexts_thread(void **state)
 	check_interrupted(&ctx[0], &c);
 }
 
+/*
+ * rproc_crash_raise() called from an interrupt handler: the registers are
+ * those at its first instruction, no exception frame, no handler context.
+ */
+static void test_contexts_raised(void **state)
+{
+	struct rproc_crash_record rec = good_record();
+	struct rpd_arm_regs ctx[2];
+	struct rpd_crash c;
+
+	rec.reason = RPROC_CRASH_REASON_ASSERT;
+	rec.flags = RPROC_CRASH_F_FRAME_VALID | RPROC_CRASH_F_RAISED;
+	rec.exc_number = 16 + 5; /* IRQ 5 */
+	rec.regs.sp = MSP;
+	rec.regs.pc = 0x00000b36; /* rproc_crash_raise */
+	rec.regs.lr = 0x000005d1; /* into its caller */
+	rec.regs.xpsr = 0x01000000 | 21;
+	rec.regs.exc_return = 0;
+	rec.regs.handler_pc = 0;
+	assert_int_equal(rpd_crash_parse(&rec, sizeof(rec), &c), 0);
+	assert_int_equal(c.flags & RPROC_CRASH_F_RAISED, RPROC_CRASH_F_RAISED);
+	assert_int_equal(rpd_crash_contexts(&c, ctx), 1);
+	check_interrupted(&ctx[0], &c);
+	assert_int_equal(ctx[0].r[15], 0x00000b36);
+
+	/* The flag alone says there is no handler to show. */
+	rec.regs.handler_pc = HANDLER_PC;
+	rec.flags |= RPROC_CRASH_F_PSP;
+	assert_int_equal(rpd_crash_parse(&rec, sizeof(rec), &c), 0);
+	assert_int_equal(rpd_crash_contexts(&c, ctx), 1);
+	check_interrupted(&ctx[0], &c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_contexts_msp),
 		cmocka_unit_test(test_contexts_psp),
 		cmocka_unit_test(test_contexts_thread),
+		cmocka_unit_test(test_contexts_raised),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -74,7 +74,7 @@ def main():
         check_poisoned(truth, fw, plain)
     else:
         core_check.check_readelf(plain)
-        core_check.check_gdb(truth, fw, plain, args.recorded)
+        core_check.check_gdb(truth, fw, plain)
     print("%s: %s" % (args.core, "FAILED" if core_check.FAILURES else "ok"))
     return 1 if core_check.FAILURES else 0
 

@@ -38,7 +38,7 @@ def main():
 
     plain = core_check.inflate(args, core)
     core_check.check_readelf(plain)
-    core_check.check_gdb(truth, fw, plain, args.recorded)
+    core_check.check_gdb(truth, fw, plain)
     core_check.check_dwfl(args, truth, fw, plain)
 
     print("%s: %s" % (os.path.basename(args.core),
