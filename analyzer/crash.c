@@ -261,8 +261,9 @@ static bool crash_was_raised(const struct crash_report *cr)
  */
 static int symbolize_frames(struct crash_report *cr)
 {
-	bool seen_exception = false, next_faults = false;
 	bool raised = crash_was_raised(cr);
+	/* A crash raised in a handler has an exception frame below: not its. */
+	bool seen_exception = raised, next_faults = false;
 
 	cr->frames = calloc(MAX_FRAMES, sizeof(*cr->frames));
 	if (!cr->frames)
@@ -433,11 +434,12 @@ static void print_regs(FILE *f, const struct unwind_regs *regs)
 }
 
 /* The interrupted context: the one the exception frame restored, else the
- * context the unwinder started from. */
+ * context the unwinder started from; for a raised crash, always the latter,
+ * the raising call's (an exception frame below it is not the crash's). */
 static void interrupted_regs(const struct crash_report *cr,
 			     struct unwind_regs *regs)
 {
-	if (cr->unwound.have_interrupted)
+	if (cr->unwound.have_interrupted && !crash_was_raised(cr))
 		*regs = cr->unwound.interrupted;
 	else if (cr->ncontexts)
 		unwind_regs_from_arm(&cr->contexts[cr->start], regs);
