@@ -200,7 +200,9 @@ static void handler_context(const struct rpd_crash *c, struct rpd_arm_regs *ctx)
  * it: the handler first, from which GDB unwinds through the stacked frame
  * into the interrupted code. A frame on the process stack cannot be reached
  * that way (GDB 13 needs the psp register to find it, and an ARM core file
- * cannot carry it), so the interrupted context comes first there. A record
+ * cannot carry it), nor can an extended (FPU) frame (GDB 13 reads FPCCR,
+ * a system register no dump holds, to step through one), so the
+ * interrupted context comes first there. A record
  * without an exception entry has only the crashed context: one raised by a
  * call (RPROC_CRASH_F_RAISED, whatever mode it was raised in: its pc is the
  * raising function's, its lr the return address into the caller), one
@@ -218,7 +220,7 @@ size_t rpd_crash_contexts(const struct rpd_crash *crash,
 		rpd_crash_interrupted_regs(crash, &ctx[0]);
 		return 1;
 	}
-	if (crash->flags & RPROC_CRASH_F_PSP) {
+	if (crash->flags & (RPROC_CRASH_F_PSP | RPROC_CRASH_F_FP_FRAME)) {
 		rpd_crash_interrupted_regs(crash, &ctx[0]);
 		handler_context(crash, &ctx[1]);
 	} else {

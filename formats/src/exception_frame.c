@@ -161,11 +161,16 @@ static uint32_t count_vectors(const struct rpd_firmware *fw, uint64_t table)
 	return n;
 }
 
+/*
+ * A firmware may hold two: the pair the core reads at reset and the table
+ * it points VTOR to later. The one with the most vectors is the latter.
+ */
 int rpd_find_vector_table(const struct rpd_firmware *fw,
 			  struct rpd_vector_table *vt)
 {
 	uint64_t entry = rpd_firmware_ident(fw)->entry | 1;
 
+	*vt = (struct rpd_vector_table){ 0 };
 	for (size_t i = 0; i < rpd_firmware_nsegments(fw); i++) {
 		const struct rpd_segment *s = rpd_firmware_segment(fw, i);
 		uint64_t a = align_up(s->vaddr, VECTOR_TABLE_ALIGN);
@@ -175,17 +180,22 @@ int rpd_find_vector_table(const struct rpd_firmware *fw,
 		for (; a + 8 <= s->vaddr + s->filesz; a += VECTOR_TABLE_ALIGN) {
 			uint32_t sp, reset;
 
-			if (word_at(fw, a + 4, &reset) && reset == entry &&
-			    word_at(fw, a, &sp) && sp && !(sp & 3)) {
+			uint32_t n;
+
+			if (!word_at(fw, a + 4, &reset) || reset != entry ||
+			    !word_at(fw, a, &sp) || !sp || (sp & 3))
+				continue;
+			n = count_vectors(fw, a);
+			if (n > vt->nvectors)
 				*vt = (struct rpd_vector_table){
 					.addr = a,
 					.initial_sp = sp,
-					.nvectors = count_vectors(fw, a),
+					.nvectors = n,
 				};
-				return 0;
-			}
 		}
 	}
+	if (vt->nvectors)
+		return 0;
 	return rpd_fail(
 		-ENOENT,
 		"no vector table with the entry point 0x%llx as its reset handler",

@@ -237,6 +237,23 @@ static void test_contexts_psp(void **state)
 	assert_int_equal(ctx[1].xpsr, 0x01000005);
 }
 
+static void test_contexts_fp_frame(void **state)
+{
+	struct rproc_crash_record rec = good_record();
+	struct rpd_arm_regs ctx[2];
+	struct rpd_crash c;
+
+	/* A usage fault in code that used the FPU, on the main stack. */
+	rec.flags |= RPROC_CRASH_F_FP_FRAME;
+	rec.exc_number = 6;
+	rec.regs.exc_return = 0xffffffe9;
+	rec.regs.sp = MSP + 0x68;
+	assert_int_equal(rpd_crash_parse(&rec, sizeof(rec), &c), 0);
+	assert_int_equal(rpd_crash_contexts(&c, ctx), 2);
+	check_interrupted(&ctx[0], &c);
+	check_handler(&ctx[1], &c);
+}
+
 static void test_contexts_thread(void **state)
 {
 	struct rproc_crash_record rec = good_record();
@@ -303,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_reason_names),
 		cmocka_unit_test(test_contexts_msp),
 		cmocka_unit_test(test_contexts_psp),
+		cmocka_unit_test(test_contexts_fp_frame),
 		cmocka_unit_test(test_contexts_thread),
 		cmocka_unit_test(test_contexts_raised),
 	};

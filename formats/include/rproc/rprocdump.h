@@ -259,7 +259,8 @@ void rpd_crash_interrupted_regs(const struct rpd_crash *crash,
 /* The contexts a debugger should show, current first: the handler frame
  * (pc = handler, lr = EXC_RETURN) from which GDB unwinds through the stacked
  * exception frame, and the interrupted context itself, for unwinders that
- * cannot step through an exception frame. A record without a handler
+ * cannot step through an exception frame (first when GDB cannot either:
+ * a frame on the PSP or an FPU frame). A record without a handler
  * (handler_pc 0: a crash raised by a call, RPROC_CRASH_F_RAISED, or taken
  * from another handler's frame) has the crashed context only. Returns how
  * many (1 or 2). */
