@@ -9,6 +9,8 @@
  * cortex_m/): packed, little-endian, read byte by byte at the offsets
  * below, never through a struct.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <zlib.h>
 
 #include "util.h"
@@ -272,11 +274,12 @@ int rpd_zephyr_arm_fix_sp(struct rpd_zephyr_arm_arch *arch,
 	}
 	check->frame_type_assumed = false;
 	check->fp_frame = false;
-	if (frame_below(mem, sp, pad, exc_return, regs, &readable, check))
+	if (frame_below(mem, sp, pad, exc_return, regs, &readable, check)) {
 		check->result = RPD_ZEPHYR_SP_CONFIRMED;
-	else
-		check->result = readable ? RPD_ZEPHYR_SP_UNVERIFIED :
-					   RPD_ZEPHYR_SP_UNREADABLE;
+		return 0;
+	}
+	check->result = readable ? RPD_ZEPHYR_SP_UNVERIFIED :
+				   RPD_ZEPHYR_SP_UNREADABLE;
 	return 0;
 }
 
@@ -659,28 +662,46 @@ static size_t size_field_before_header(const uint8_t *p, size_t avail)
 	return 0;
 }
 
+/* A buffer rejected: the message is made only when asked for, since a
+ * search may reject a candidate at every canary. */
+static int reject(bool quiet, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int reject(bool quiet, int err, const char *fmt, ...)
+{
+	char message[256];
+	va_list ap;
+
+	if (quiet)
+		return err;
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	return rpd_fail(err, "%s", message);
+}
+
 /* The recorded length against the buffer and the region. */
 static int check_recorded_len(const struct rpd_zephyr_in_memory *im,
-			      uint64_t capacity, size_t avail)
+			      uint64_t capacity, size_t avail, bool quiet)
 {
 	if (!im->recorded_len)
 		return 0;
 	if (im->recorded_len < RPD_ZEPHYR_HDR_SIZE)
-		return rpd_fail(
-			-EBADMSG,
+		return reject(
+			quiet, -EBADMSG,
 			"zephyr in-memory coredump at 0x%llx: length %llu is shorter than a header",
 			(unsigned long long)im->addr,
 			(unsigned long long)im->recorded_len);
 	if (capacity && im->recorded_len > capacity)
-		return rpd_fail(
-			-EBADMSG,
+		return reject(
+			quiet, -EBADMSG,
 			"zephyr in-memory coredump at 0x%llx: length %llu exceeds the buffer's %llu bytes",
 			(unsigned long long)im->addr,
 			(unsigned long long)im->recorded_len,
 			(unsigned long long)capacity);
 	if (im->recorded_len > avail)
-		return rpd_fail(
-			-EMSGSIZE,
+		return reject(
+			quiet, -EMSGSIZE,
 			"zephyr in-memory coredump at 0x%llx: length %llu runs past the dumped memory (%zu bytes)",
 			(unsigned long long)im->addr,
 			(unsigned long long)im->recorded_len, avail);
@@ -717,13 +738,13 @@ static void check_end(const uint8_t *region, size_t len,
 	im->end_canary = canary;
 }
 
-int rpd_zephyr_in_memory_check(const void *region, size_t len, uint64_t base,
-			       size_t offset, uint64_t size,
-			       struct rpd_zephyr_in_memory *out)
+static int check_in_memory(const uint8_t *region, size_t len, uint64_t base,
+			   size_t offset, uint64_t size, bool quiet,
+			   struct rpd_zephyr_in_memory *out)
 {
-	const uint8_t *p = (const uint8_t *)region + offset;
 	uint64_t capacity = 0;
 	size_t avail, hdr;
+	const uint8_t *p;
 	uint16_t version;
 	int r;
 
@@ -731,30 +752,32 @@ int rpd_zephyr_in_memory_check(const void *region, size_t len, uint64_t base,
 	out->addr = base + offset;
 	out->offset = offset;
 	if (offset > len || len - offset < RPD_ZEPHYR_IN_MEMORY_CANARY_SIZE ||
-	    memcmp(p, in_memory_canary, RPD_ZEPHYR_IN_MEMORY_CANARY_SIZE))
-		return rpd_fail(
-			-ENOENT,
+	    memcmp(region + offset, in_memory_canary,
+		   RPD_ZEPHYR_IN_MEMORY_CANARY_SIZE))
+		return reject(
+			quiet, -ENOENT,
 			"zephyr in-memory coredump at 0x%llx: no canary DE B0 DE B0",
 			(unsigned long long)out->addr);
+	p = region + offset;
 	out->size_field = size_field_before_header(p, len - offset);
 	if (!out->size_field)
-		return rpd_fail(
-			-EBADMSG,
+		return reject(
+			quiet, -EBADMSG,
 			"zephyr in-memory coredump at 0x%llx: no coredump header follows the canary and length",
 			(unsigned long long)out->addr);
 	hdr = RPD_ZEPHYR_IN_MEMORY_CANARY_SIZE + out->size_field;
 	version = get_le16(p + hdr + HDR_VERSION);
 	if (version < 1 || version > RPD_ZEPHYR_HDR_VERSION_MAX)
-		return rpd_fail(
-			-EPROTONOSUPPORT,
+		return reject(
+			quiet, -EPROTONOSUPPORT,
 			"zephyr in-memory coredump at 0x%llx: header version %u is not supported (1 to %d)",
 			(unsigned long long)out->addr, version,
 			RPD_ZEPHYR_HDR_VERSION_MAX);
 	if (size) {
 		if (size < RPD_ZEPHYR_IN_MEMORY_OVERHEAD(out->size_field) +
 				   RPD_ZEPHYR_HDR_SIZE)
-			return rpd_fail(
-				-EINVAL,
+			return reject(
+				quiet, -EINVAL,
 				"zephyr in-memory coredump at 0x%llx: %llu bytes are too few for a buffer",
 				(unsigned long long)out->addr,
 				(unsigned long long)size);
@@ -768,7 +791,7 @@ int rpd_zephyr_in_memory_check(const void *region, size_t len, uint64_t base,
 		out->size_field == sizeof(uint64_t) ?
 			get_le64(p + RPD_ZEPHYR_IN_MEMORY_CANARY_SIZE) :
 			get_le32(p + RPD_ZEPHYR_IN_MEMORY_CANARY_SIZE);
-	r = check_recorded_len(out, capacity, avail);
+	r = check_recorded_len(out, capacity, avail, quiet);
 	if (r < 0)
 		return r;
 	out->interrupted = !out->recorded_len;
@@ -781,19 +804,33 @@ int rpd_zephyr_in_memory_check(const void *region, size_t len, uint64_t base,
 	return 0;
 }
 
-/* Remembers the first rejection, so that a search finding nothing can say
- * why the canaries it saw were not buffers. */
-struct first_error {
-	int err;
-	char message[256];
-};
-
-static void note_error(struct first_error *e, int err)
+int rpd_zephyr_in_memory_check(const void *region, size_t len, uint64_t base,
+			       size_t offset, uint64_t size,
+			       struct rpd_zephyr_in_memory *out)
 {
-	if (e->err || err == -ENOENT)
-		return;
-	e->err = err;
-	snprintf(e->message, sizeof(e->message), "%s", rpd_error());
+	return check_in_memory(region, len, base, offset, size, false, out);
+}
+
+/*
+ * The next canary at or after off. memchr() for its first byte costs
+ * nothing per call, where memmem() prepares its search anew each time: a
+ * region made of canaries calls this at every other byte.
+ */
+static const uint8_t *next_canary(const uint8_t *p, size_t len, size_t off)
+{
+	while (len - off >= RPD_ZEPHYR_IN_MEMORY_CANARY_SIZE) {
+		const uint8_t *hit = memchr(
+			p + off, in_memory_canary[0],
+			len - off - RPD_ZEPHYR_IN_MEMORY_CANARY_SIZE + 1);
+
+		if (!hit)
+			return NULL;
+		if (!memcmp(hit, in_memory_canary,
+			    RPD_ZEPHYR_IN_MEMORY_CANARY_SIZE))
+			return hit;
+		off = (size_t)(hit - p) + 1;
+	}
+	return NULL;
 }
 
 int rpd_zephyr_in_memory_find(const void *region, size_t len, uint64_t base,
@@ -801,14 +838,14 @@ int rpd_zephyr_in_memory_find(const void *region, size_t len, uint64_t base,
 			      size_t max, bool *more)
 {
 	const uint8_t *p = region;
-	struct first_error first = { 0 };
 	size_t n = 0, off = 0;
+	int first_err = 0; /* its message stays: later ones are quiet */
 
 	*more = false;
+	/* off only grows, and each step costs O(1) beyond the bytes it
+	 * passes: linear in len. */
 	while (off < len) {
-		const uint8_t *hit = memmem(p + off, len - off,
-					    in_memory_canary,
-					    RPD_ZEPHYR_IN_MEMORY_CANARY_SIZE);
+		const uint8_t *hit = next_canary(p, len, off);
 		struct rpd_zephyr_in_memory im;
 		int r;
 
@@ -821,10 +858,11 @@ int rpd_zephyr_in_memory_find(const void *region, size_t len, uint64_t base,
 			off++;
 			continue;
 		}
-		r = rpd_zephyr_in_memory_check(region, len, base, off, size,
-					       &im);
+		r = check_in_memory(p, len, base, off, size, first_err != 0,
+				    &im);
 		if (r < 0) {
-			note_error(&first, r);
+			if (!first_err)
+				first_err = r;
 			off++;
 			continue;
 		}
@@ -840,8 +878,8 @@ int rpd_zephyr_in_memory_find(const void *region, size_t len, uint64_t base,
 	}
 	if (n)
 		return (int)n;
-	if (first.err)
-		return rpd_fail(first.err, "%s", first.message);
+	if (first_err)
+		return first_err;
 	return rpd_fail(
 		-ENOENT,
 		"no zephyr in-memory coredump (canary DE B0 DE B0 and a header) in 0x%llx+0x%zx",
