@@ -274,8 +274,17 @@ int rpd_zephyr_arm_fix_sp(struct rpd_zephyr_arm_arch *arch,
 	}
 	check->frame_type_assumed = false;
 	check->fp_frame = false;
+	/* Newer releases: the frame lies just below sp. */
 	if (frame_below(mem, sp, pad, exc_return, regs, &readable, check)) {
 		check->result = RPD_ZEPHYR_SP_CONFIRMED;
+		return 0;
+	}
+	/* Newer releases built for ARMv8-M leave the realignment out: the
+	 * frame ends at sp, 4 bytes short of the interrupted code's sp. */
+	if (pad && sp <= UINT32_MAX - pad &&
+	    frame_below(mem, sp, 0, exc_return, regs, &readable, check)) {
+		check->result = RPD_ZEPHYR_SP_CORRECTED;
+		regs->r[13] = sp + pad;
 		return 0;
 	}
 	check->result = readable ? RPD_ZEPHYR_SP_UNVERIFIED :

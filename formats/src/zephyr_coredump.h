@@ -225,8 +225,10 @@ struct rpd_zephyr_mem {
 };
 
 enum rpd_zephyr_sp {
-	/* sp held the address of the stacked frame (Zephyr 3.4): moved to
-	 * the interrupted code's sp, above the frame */
+	/* sp held the address of the stacked frame (Zephyr 3.4), or the
+	 * frame's end without the 4 bytes the CPU realigned by (newer
+	 * releases built for ARMv8-M): moved to the interrupted code's sp,
+	 * above the frame */
 	RPD_ZEPHYR_SP_CORRECTED,
 	/* the frame lies just below sp: it is the interrupted code's sp
 	 * already (newer releases) */
@@ -270,7 +272,9 @@ struct rpd_zephyr_sp_check {
  * copy of the frame), sp is the frame's address, and becomes the address
  * above the frame: + 0x20, or 0x68 with an FP frame (EXC_RETURN bit 4
  * clear), + 4 when xPSR bit 9 says the CPU realigned the stack. Otherwise
- * looks for the same frame just below sp, which confirms it.
+ * looks for the same frame just below sp, which confirms it; with bit 9
+ * set, a frame ending right at sp means the 4 bytes were left out (newer
+ * releases skip them on ARMv8-M), and sp is corrected by them.
  *
  * Return: 0 with @check filled; -EINVAL (with a message) unless @arch
  * holds sp, lr, pc and xPSR.

@@ -476,6 +476,28 @@ static void test_sp_quirk_realigned(void **state)
 	assert_int_equal(arm.regs.r[13], 0x20000aec);
 }
 
+/* Newer releases on ARMv8-M record the frame's end, without the 4 bytes
+ * the CPU realigned by: corrected by them. */
+static void test_sp_realignment_left_out(void **state)
+{
+	struct rpd_zephyr_arm_arch arm;
+	struct rpd_zephyr_sp_check check;
+
+	fix_sp("{'regs': " CRASH_REGS(
+		       "0x20000aec") ", 'arch_blk_at': "
+				     "0x20000f00, 'recorded_sp': 0x20000ae8}",
+	       "", 0, &arm, &check);
+	assert_int_equal(check.result, RPD_ZEPHYR_SP_CORRECTED);
+	assert_int_equal(check.recorded, 0x20000ae8);
+	assert_int_equal(check.frame, CRASH_FRAME);
+	assert_int_equal(arm.regs.r[13], 0x20000aec);
+
+	/* A stale sp, far from the frame: nothing to go by. */
+	fix_sp(FAULT_3_4 ", 'recorded_sp': 0x20000400}", "", 0, &arm, &check);
+	assert_int_equal(check.result, RPD_ZEPHYR_SP_UNVERIFIED);
+	assert_int_equal(arm.regs.r[13], 0x20000400);
+}
+
 /* An FP frame: with EXC_RETURN the correction is 0x68; without it, 0x20
  * and the result says a basic frame was assumed. */
 static void test_sp_quirk_fp_frame(void **state)
@@ -1246,6 +1268,7 @@ int main(void)
 		cmocka_unit_test(test_arch_blk_alone),
 		cmocka_unit_test(test_sp_quirk_corrected),
 		cmocka_unit_test(test_sp_quirk_realigned),
+		cmocka_unit_test(test_sp_realignment_left_out),
 		cmocka_unit_test(test_sp_quirk_fp_frame),
 		cmocka_unit_test(test_sp_newer_confirmed),
 		cmocka_unit_test(test_sp_words_differ),
