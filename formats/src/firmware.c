@@ -21,6 +21,7 @@
 
 #include "address_index.h"
 #include "elf_header.h"
+#include "firmware_internal.h"
 #include "resource_table.h"
 #include "rproc/crash_record.h"
 #include "rproc/rprocdump.h"
@@ -682,6 +683,11 @@ const char *rpd_firmware_path(const struct rpd_firmware *fw)
 	return fw->path;
 }
 
+Elf *rpd_firmware_elf(const struct rpd_firmware *fw)
+{
+	return fw->elf;
+}
+
 const struct rpd_elf_ident *rpd_firmware_ident(const struct rpd_firmware *fw)
 {
 	return &fw->ident;
@@ -743,6 +749,18 @@ rpd_firmware_check_build_id(const struct rpd_firmware *fw, const char *recorded)
 int rpd_firmware_symbol(const struct rpd_firmware *fw, const char *name,
 			uint64_t *addr, uint64_t *size)
 {
+	const struct rpd_symbol *sym = rpd_firmware_symbol_entry(fw, name);
+
+	if (!sym)
+		return rpd_fail(-ENOENT, "%s: no symbol %s", fw->path, name);
+	*addr = sym->value;
+	*size = sym->size;
+	return 0;
+}
+
+const struct rpd_symbol *
+rpd_firmware_symbol_entry(const struct rpd_firmware *fw, const char *name)
+{
 	size_t lo = 0, hi = fw->nsymbols;
 
 	/* The first entry not below name: globals sort first. */
@@ -755,10 +773,8 @@ int rpd_firmware_symbol(const struct rpd_firmware *fw, const char *name,
 			hi = mid;
 	}
 	if (lo == fw->nsymbols || strcmp(fw->by_name[lo]->name, name))
-		return rpd_fail(-ENOENT, "%s: no symbol %s", fw->path, name);
-	*addr = fw->by_name[lo]->value;
-	*size = fw->by_name[lo]->size;
-	return 0;
+		return NULL;
+	return fw->by_name[lo];
 }
 
 /**
