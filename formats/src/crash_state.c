@@ -9,7 +9,9 @@
 #include <stdio.h>
 
 #include "crash_state.h"
+#include "dwarf_types.h"
 #include "exception_frame.h"
+#include "rtos.h"
 #include "util.h"
 
 /* CFSR bits that decide which signal GDB reports. */
@@ -161,13 +163,15 @@ static void take_frame(struct rpd_crash_state *st, struct rpd_crash_thread *t,
 			   "basic");
 }
 
+/* The frame on the main stack; into t (the crashed task), or a new thread
+ * for the bare-metal program when t is NULL. */
 static int bare_metal_frame(const struct rpd_firmware *fw,
 			    const struct rpd_memory *mem,
-			    struct rpd_crash_state *st)
+			    struct rpd_crash_state *st,
+			    struct rpd_crash_thread *t)
 {
 	struct rpd_exc_frame_scan scan;
 	struct rpd_vector_table vt;
-	struct rpd_crash_thread *t;
 	char where[64];
 	uint32_t msp = 0;
 	bool extended = false;
@@ -179,12 +183,14 @@ static int bare_metal_frame(const struct rpd_firmware *fw,
 		add_problem(st, "main stack: %s", rpd_error());
 		return -ENOENT;
 	}
-	t = add_thread(st);
-	if (!t)
-		return -ENOMEM;
-	t->desc.state = RPD_THREAD_RUNNING;
-	t->desc.flags = RPD_THREAD_CRASHED;
-	t->desc.stack_high = msp;
+	if (!t) {
+		t = add_thread(st);
+		if (!t)
+			return -ENOMEM;
+		t->desc.state = RPD_THREAD_RUNNING;
+		t->desc.flags = RPD_THREAD_CRASHED;
+		t->desc.stack_high = msp;
+	}
 	if (firmware_has_fpu(fw))
 		add_problem(
 			st,
@@ -195,12 +201,177 @@ static int bare_metal_frame(const struct rpd_firmware *fw,
 	return 0;
 }
 
+/* ---- the RTOS's tasks ---- */
+
+static enum rpd_thread_state thread_state(enum rpd_task_state s)
+{
+	switch (s) {
+	case RPD_TASK_RUNNING:
+		return RPD_THREAD_RUNNING;
+	case RPD_TASK_READY:
+		return RPD_THREAD_READY;
+	case RPD_TASK_BLOCKED:
+		return RPD_THREAD_BLOCKED;
+	case RPD_TASK_SUSPENDED:
+		return RPD_THREAD_SUSPENDED;
+	case RPD_TASK_DELETED:
+		return RPD_THREAD_DELETED;
+	case RPD_TASK_UNKNOWN:
+		break;
+	}
+	return RPD_THREAD_UNKNOWN;
+}
+
+static void take_task(struct rpd_crash_thread *t, const struct rpd_task *task)
+{
+	struct rpd_thread *d = &t->desc;
+
+	snprintf(d->name, sizeof(d->name), "%s", task->name);
+	snprintf(d->blocked_on, sizeof(d->blocked_on), "%s", task->blocked_on);
+	d->state = thread_state(task->state);
+	d->tcb = task->tcb;
+	d->stack_low = task->stack_low;
+	d->stack_high = task->stack_high;
+	if (task->have_priority) {
+		d->flags |= RPD_THREAD_HAVE_PRIORITY;
+		d->priority = task->priority;
+	}
+	if (task->stack_unused >= 0) {
+		d->flags |= RPD_THREAD_HAVE_STACK_UNUSED;
+		d->stack_unused = (uint64_t)task->stack_unused;
+	}
+	if (task->stack_overflowed)
+		d->flags |= RPD_THREAD_STACK_OVERFLOW;
+	if (task->fp_context)
+		d->flags |= RPD_THREAD_FP_CONTEXT;
+	if (task->current) {
+		d->flags |= RPD_THREAD_CRASHED;
+		return; /* its saved context is stale */
+	}
+	t->regs = task->regs;
+	d->regs_known = task->regs_known;
+}
+
+/*
+ * The tasks of the RTOS the firmware runs, the current one first: its
+ * registers are the crash's, every other's those it saved when switched
+ * out. -ENOENT: no RTOS this library reads.
+ */
+static int rtos_threads(const struct rpd_firmware *fw,
+			const struct rpd_memory *mem,
+			struct rpd_crash_state *st, struct rpd_rtos_state *rs)
+{
+	struct rpd_dwarf *dw = NULL;
+	int r;
+
+	if (rpd_dwarf_open(fw, &dw) < 0)
+		return -ENOENT; /* no DWARF, no layouts */
+	r = rpd_rtos_freertos(fw, dw, mem, rs);
+	rpd_dwarf_free(dw);
+	if (r == -ENOENT)
+		return r;
+	for (size_t i = 0; i < rs->nproblems; i++)
+		add_problem(st, "%s", rs->problems[i]);
+	if (r < 0) {
+		add_problem(st, "FreeRTOS: %s", rpd_error());
+		return r == -ENOMEM ? r : -ENOENT;
+	}
+	st->rtos = rs->rtos;
+	snprintf(st->rtos_port, sizeof(st->rtos_port), "%s",
+		 rs->port ? rs->port : "");
+	if (!rs->ntasks || !rs->tasks[0].current)
+		add_problem(st, "FreeRTOS: no current task (pxCurrentTCB)");
+	for (size_t i = 0; i < rs->ntasks; i++) {
+		struct rpd_crash_thread *t = add_thread(st);
+
+		if (!t)
+			return -ENOMEM;
+		take_task(t, &rs->tasks[i]);
+	}
+	return 0;
+}
+
+/* The current task's stack, or the part of it the dump says it used. */
+static void task_stack(const struct rpd_task *task, uint64_t *low,
+		       uint64_t *high)
+{
+	*low = task->stack_low;
+	*high = task->stack_high;
+	/* Without bounds, from the saved sp up: the frame is above it. */
+	if (!*low && task->saved_sp)
+		*low = task->saved_sp > RPD_EXC_SCAN_MAX ?
+			       task->saved_sp - RPD_EXC_SCAN_MAX :
+			       0;
+	if (!*high && task->saved_sp)
+		*high = task->saved_sp + RPD_EXC_SCAN_MAX;
+}
+
+/*
+ * The crashed task's registers from the frame the CPU stacked on its stack
+ * (the process stack). Whether the frame is FP-extended is what the task's
+ * EXC_RETURN said when it last resumed: a task that had used the FPU keeps
+ * FPCA set, and gets an extended frame.
+ */
+static int task_frame(const struct rpd_firmware *fw,
+		      const struct rpd_memory *mem, struct rpd_crash_state *st,
+		      const struct rpd_task *task)
+{
+	struct rpd_crash_thread *t = &st->threads[0];
+	struct rpd_exc_frame_scan scan;
+	uint64_t low, high;
+	bool extended;
+	char where[80];
+
+	task_stack(task, &low, &high);
+	if (!high || rpd_find_exception_frame(fw, mem, low, high, &scan) < 0) {
+		add_problem(st, "task %s: %s", task->name,
+			    high ? rpd_error() : "no stack bounds");
+		return -ENOENT;
+	}
+	extended = task->have_exc_return && !(task->exc_return & (1u << 4));
+	if (task->fp_context && !task->have_exc_return)
+		add_problem(st,
+			    "task %s used the FPU: its frame is assumed basic",
+			    task->name);
+	snprintf(where, sizeof(where), "the stack of task %s", task->name);
+	take_frame(st, t, &scan, extended, where);
+	return 0;
+}
+
 /* ---- the derivation ---- */
+
+static int derive(const struct rpd_firmware *fw, const struct rpd_memory *mem,
+		  struct rpd_crash_state *st, struct rpd_rtos_state *rs)
+{
+	bool have_record = try_crash_record(fw, mem, st) == 0;
+	int r = rtos_threads(fw, mem, st, rs);
+
+	if (r == -ENOMEM)
+		return r;
+	if (r == 0 && st->nthreads && rs->tasks[0].current) {
+		/* The crashed task is the running one. */
+		if (have_record) {
+			rpd_crash_interrupted_regs(&st->crash,
+						   &st->threads[0].regs);
+			st->threads[0].desc.regs_known = ALL_ARM_REGS;
+			return 0;
+		}
+		if (task_frame(fw, mem, st, &rs->tasks[0]) == 0)
+			return 0;
+		/* A crash in an interrupt handler stacked on the main
+		 * stack; its frame may be there. */
+		return bare_metal_frame(fw, mem, st, &st->threads[0]);
+	}
+	if (have_record)
+		return crashed_thread_from_record(st);
+	return bare_metal_frame(fw, mem, st, NULL);
+}
 
 int rpd_crash_state_derive(const struct rpd_firmware *fw,
 			   const struct rpd_memory *mem,
 			   struct rpd_crash_state *st)
 {
+	struct rpd_rtos_state rs = { 0 };
 	int r;
 
 	*st = (struct rpd_crash_state){ 0 };
@@ -209,10 +380,8 @@ int rpd_crash_state_derive(const struct rpd_firmware *fw,
 			   "no firmware to interpret memory");
 		return 0;
 	}
-	if (try_crash_record(fw, mem, st) == 0)
-		r = crashed_thread_from_record(st);
-	else
-		r = bare_metal_frame(fw, mem, st);
+	r = derive(fw, mem, st, &rs);
+	rpd_rtos_state_release(&rs);
 	if (r == -ENOMEM)
 		return rpd_fail(r, "deriving the crash state: out of memory");
 	if (st->source == RPD_REGS_NONE)

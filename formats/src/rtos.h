@@ -70,7 +70,9 @@ struct rpd_task {
 	 */
 	struct rpd_arm_regs regs;
 	uint32_t regs_known; /* bit i: r[i]; RPD_REG_XPSR_BIT: xpsr */
-	uint32_t exc_return; /* when the port saves it (have_exc_return) */
+	/* When the port saves it (have_exc_return); for the current task the
+	 * one it last resumed with, when its stale context is still intact */
+	uint32_t exc_return;
 	bool have_exc_return;
 	/* The task used the FPU: s16-s31 were saved by the port and the
 	 * hardware stacked an extended frame, whose s0-s15 and FPSCR are
