@@ -94,6 +94,8 @@ static const char *reason_name(const struct crash_report *cr)
 
 	if (have_record(cr))
 		return rpd_crash_reason_name(record(cr)->reason);
+	if (cr->threads.reason[0])
+		return cr->threads.reason;
 	type = rpd_core_info(cr->ac->core, "crash_type");
 	return type && *type ? type : "unknown";
 }

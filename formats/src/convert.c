@@ -214,6 +214,8 @@ static void add_crash_state_info(struct info_note *in,
 
 	info_add(in, "registers", "%s", rpd_register_source_name(st->source));
 	info_add(in, "registers_detail", "%s", st->source_detail);
+	if (!st->have_crash && st->reason[0])
+		info_add(in, "crash_reason", "%s", st->reason);
 	if (st->have_crash) {
 		info_add(in, "crash_reason", "%s",
 			 rpd_crash_reason_name(st->crash.reason));

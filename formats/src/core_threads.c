@@ -46,6 +46,7 @@ static int take_state(const struct rpd_crash_state *st,
 	snprintf(out->rtos, sizeof(out->rtos), "%s", st->rtos ? st->rtos : "");
 	snprintf(out->rtos_port, sizeof(out->rtos_port), "%s", st->rtos_port);
 	snprintf(out->problems, sizeof(out->problems), "%s", st->problems);
+	snprintf(out->reason, sizeof(out->reason), "%s", st->reason);
 	for (size_t i = 0; i < st->nthreads; i++) {
 		out->threads[i] = st->threads[i].desc;
 		out->regs[i] = st->threads[i].regs;
@@ -183,6 +184,9 @@ static int from_notes(const struct rpd_core *core, struct rpd_core_threads *out)
 	copy_info(core, "rtos_port", out->rtos_port, sizeof(out->rtos_port));
 	copy_info(core, "problems", out->problems, sizeof(out->problems));
 	load_crash_record(core, out);
+	if (!out->have_crash)
+		copy_info(core, "crash_reason", out->reason,
+			  sizeof(out->reason));
 	if (rpd_core_nthreads(core))
 		return threads_from_note(core, out);
 	return threads_format1(core, out);

@@ -13,6 +13,7 @@
 #include "exception_frame.h"
 #include "rtos.h"
 #include "util.h"
+#include "zephyr_coredump.h"
 
 /* CFSR bits that decide which signal GDB reports. */
 #define CFSR_UNDEFINSTR (1u << 16)
@@ -123,6 +124,148 @@ static int crashed_thread_from_record(struct rpd_crash_state *st)
 	t->desc.state = RPD_THREAD_RUNNING;
 	t->desc.flags = RPD_THREAD_CRASHED;
 	t->desc.regs_known = ALL_ARM_REGS;
+	return 0;
+}
+
+/* ---- source b: Zephyr's coredump ---- */
+
+/* Bounds what a hostile symbol size makes us read. */
+#define ZEPHYR_BUFFER_MAX (1u << 20)
+
+/* The bytes of a firmware object as the dump holds them; caller frees. */
+static uint8_t *read_object(const struct rpd_memory *mem,
+			    const struct rpd_symbol *sym)
+{
+	uint8_t *buf;
+
+	if (!sym->size || sym->size > ZEPHYR_BUFFER_MAX)
+		return NULL;
+	buf = malloc(sym->size);
+	if (buf && rpd_memory_read(mem, sym->addr, buf, sym->size) < 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* The in-memory backend's stream: registers, and the reason. */
+static int zephyr_in_memory(const struct rpd_firmware *fw,
+			    const struct rpd_memory *mem,
+			    struct rpd_crash_state *st,
+			    struct rpd_zephyr_arm_arch *arch, char *where,
+			    size_t size)
+{
+	_cleanup_(rpd_zephyr_coredump_release) struct rpd_zephyr_coredump cd = {
+		0
+	};
+	const struct rpd_symbol *sym;
+	struct rpd_zephyr_in_memory im;
+	_cleanup_free_ uint8_t *buf = NULL;
+	int r;
+
+	if (rpd_firmware_symbol_in_file(fw, "in_memory_coredump",
+					"coredump_backend_in_memory.c",
+					&sym) < 0)
+		return -ENOENT;
+	buf = read_object(mem, sym);
+	if (!buf)
+		return -ENOENT;
+	r = rpd_zephyr_in_memory_check(buf, sym->size, sym->addr, 0, sym->size,
+				       &im);
+	if (r == -ENOENT)
+		return r; /* coredump() never ran: no canary */
+	if (r == 0)
+		r = rpd_zephyr_parse(buf + im.stream_offset, im.stream_len,
+				     &cd);
+	if (r < 0)
+		add_problem(st, "Zephyr's in_memory_coredump at 0x%llx: %s",
+			    (unsigned long long)sym->addr, rpd_error());
+	if (cd.arm_status < 0 || !cd.have_arch)
+		return -ENOENT;
+	*arch = cd.arm;
+	snprintf(st->reason, sizeof(st->reason), "%s",
+		 rpd_zephyr_reason_name(cd.reason, cd.target) ?: "unknown");
+	snprintf(where, size, "in_memory_coredump at 0x%llx%s",
+		 (unsigned long long)sym->addr,
+		 im.interrupted ? " (the dump was interrupted)" : "");
+	return 0;
+}
+
+/* What every backend leaves: the arch code's static arch_blk. */
+static int zephyr_arch_blk(const struct rpd_firmware *fw,
+			   const struct rpd_memory *mem,
+			   struct rpd_crash_state *st,
+			   struct rpd_zephyr_arm_arch *arch, char *where,
+			   size_t size)
+{
+	const struct rpd_symbol *sym;
+	_cleanup_free_ uint8_t *buf = NULL;
+	int version, r;
+
+	if (rpd_firmware_symbol_in_file(fw, "arch_blk", "coredump.c", &sym) < 0)
+		return -ENOENT;
+	version = rpd_zephyr_arm_arch_version(sym->size);
+	buf = version > 0 ? read_object(mem, sym) : NULL;
+	if (!buf)
+		return -ENOENT;
+	r = rpd_zephyr_arm_arch_decode((uint16_t)version, buf, sym->size, arch);
+	if (r == -ENODATA)
+		return -ENOENT; /* all zero: coredump() never ran */
+	if (r < 0) {
+		add_problem(st, "Zephyr's arch_blk at 0x%llx: %s",
+			    (unsigned long long)sym->addr, rpd_error());
+		return r;
+	}
+	snprintf(where, size, "arch_blk at 0x%llx (version %d)",
+		 (unsigned long long)sym->addr, version);
+	return 0;
+}
+
+static const char *zephyr_sp_words(const struct rpd_zephyr_sp_check *c)
+{
+	switch (c->result) {
+	case RPD_ZEPHYR_SP_CORRECTED:
+		return c->frame_type_assumed ?
+			       "sp corrected past the stacked frame (assumed basic)" :
+			       "sp corrected past the stacked frame";
+	case RPD_ZEPHYR_SP_CONFIRMED:
+		return "sp confirmed by the stacked frame below it";
+	case RPD_ZEPHYR_SP_UNVERIFIED:
+		return "sp as recorded, no stacked frame confirms it";
+	case RPD_ZEPHYR_SP_UNREADABLE:
+		break;
+	}
+	return "sp as recorded, its stack not in the dump";
+}
+
+/* The registers Zephyr's coredump recorded for the fault, into t (the
+ * crashed thread) or a new thread when t is NULL. */
+static int try_zephyr(const struct rpd_firmware *fw,
+		      const struct rpd_memory *mem, struct rpd_crash_state *st,
+		      struct rpd_crash_thread *t)
+{
+	struct rpd_zephyr_arm_arch arch;
+	struct rpd_zephyr_sp_check check;
+	char where[96];
+
+	if (zephyr_in_memory(fw, mem, st, &arch, where, sizeof(where)) < 0 &&
+	    zephyr_arch_blk(fw, mem, st, &arch, where, sizeof(where)) < 0)
+		return -ENOENT;
+	if (rpd_zephyr_arm_fix_sp(&arch, mem, 0, &check) < 0) {
+		add_problem(st, "Zephyr's coredump: %s", rpd_error());
+		return -ENOENT;
+	}
+	if (!t) {
+		t = add_thread(st);
+		if (!t)
+			return -ENOMEM;
+		t->desc.state = RPD_THREAD_RUNNING;
+		t->desc.flags = RPD_THREAD_CRASHED;
+	}
+	t->regs = arch.regs;
+	t->desc.regs_known = arch.known;
+	set_source(st, RPD_REGS_ZEPHYR_COREDUMP, "%s; %s", where,
+		   zephyr_sp_words(&check));
 	return 0;
 }
 
@@ -364,6 +507,9 @@ static int derive(const struct rpd_firmware *fw, const struct rpd_memory *mem,
 	}
 	if (have_record)
 		return crashed_thread_from_record(st);
+	r = try_zephyr(fw, mem, st, NULL);
+	if (r != -ENOENT)
+		return r;
 	return bare_metal_frame(fw, mem, st, NULL);
 }
 

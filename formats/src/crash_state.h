@@ -38,6 +38,7 @@ struct rpd_crash_state {
 	struct rpd_crash_thread *threads; /* the crashed one first */
 	size_t nthreads;
 	char problems[512]; /* "; "-separated, each naming the thing */
+	char reason[48];    /* without a crash record: Zephyr's K_ERR_* */
 };
 
 /*

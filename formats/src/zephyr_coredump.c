@@ -201,7 +201,7 @@ int rpd_zephyr_arm_arch_decode(uint16_t version, const void *payload,
  * lr, pc and xPSR are compared, which are what the block and the frame
  * share in every release.
  */
-static bool frame_at(const struct rpd_zephyr_mem *mem, uint64_t addr,
+static bool frame_at(const struct rpd_memory *mem, uint64_t addr,
 		     const struct rpd_arm_regs *regs, bool *readable)
 {
 	uint8_t frame[FRAME_WORDS * ARM_WORD];
@@ -217,7 +217,7 @@ static bool frame_at(const struct rpd_zephyr_mem *mem, uint64_t addr,
 
 /* Looks for the frame just below sp, where the CPU stacked it for code
  * running at sp: one size when EXC_RETURN tells it, else both. */
-static bool frame_below(const struct rpd_zephyr_mem *mem, uint32_t sp,
+static bool frame_below(const struct rpd_memory *mem, uint32_t sp,
 			uint32_t pad, uint32_t exc_return,
 			const struct rpd_arm_regs *regs, bool *readable,
 			struct rpd_zephyr_sp_check *check)
@@ -242,7 +242,7 @@ static bool frame_below(const struct rpd_zephyr_mem *mem, uint32_t sp,
 }
 
 int rpd_zephyr_arm_fix_sp(struct rpd_zephyr_arm_arch *arch,
-			  const struct rpd_zephyr_mem *mem, uint32_t exc_return,
+			  const struct rpd_memory *mem, uint32_t exc_return,
 			  struct rpd_zephyr_sp_check *check)
 {
 	const uint32_t need = RPD_ZEPHYR_REG(13) | RPD_ZEPHYR_REG(14) |

@@ -49,6 +49,7 @@
 #include <stdint.h>
 
 #include "rproc/rprocdump.h"
+#include "target_memory.h"
 
 /* ---- the stream ------------------------------------------------------- */
 
@@ -217,12 +218,6 @@ int rpd_zephyr_arm_arch_decode(uint16_t version, const void *payload,
 
 /* ---- the stack pointer of Zephyr 3.4 -------------------------------- */
 
-/* Memory of the remote: len bytes at addr into buf; 0, or a negative
- * errno (any: it only means the bytes are not there). */
-struct rpd_zephyr_mem {
-	int (*read)(void *ctx, uint64_t addr, void *buf, size_t len);
-	void *ctx;
-};
 
 enum rpd_zephyr_sp {
 	/* sp held the address of the stacked frame (Zephyr 3.4), or the
@@ -280,7 +275,7 @@ struct rpd_zephyr_sp_check {
  * holds sp, lr, pc and xPSR.
  */
 int rpd_zephyr_arm_fix_sp(struct rpd_zephyr_arm_arch *arch,
-			  const struct rpd_zephyr_mem *mem, uint32_t exc_return,
+			  const struct rpd_memory *mem, uint32_t exc_return,
 			  struct rpd_zephyr_sp_check *check);
 
 /* ---- the in-memory backend's buffer --------------------------------- */

@@ -421,7 +421,7 @@ static void fix_sp(const char *fault, const char *patch, uint32_t exc_return,
 	char spec[1024];
 	_cleanup_free_ uint8_t *image = NULL;
 	struct ram ram = { .base = RAM_BASE };
-	struct rpd_zephyr_mem mem = { ram_read, &ram };
+	struct rpd_memory mem = { ram_read, &ram };
 	size_t len;
 
 	snprintf(spec, sizeof(spec),
@@ -567,7 +567,7 @@ static void test_sp_words_differ(void **state)
 
 static void test_sp_unreadable(void **state)
 {
-	struct rpd_zephyr_mem mem = { no_memory, NULL };
+	struct rpd_memory mem = { no_memory, NULL };
 	struct rpd_zephyr_arm_arch arm = { 0 };
 	struct rpd_zephyr_sp_check check;
 

@@ -50,7 +50,7 @@ static void check_failure(int r)
 static void parse(const uint8_t *stream, size_t len, const struct ram *ram)
 {
 	struct rpd_zephyr_coredump cd;
-	struct rpd_zephyr_mem mem = { ram_read, (void *)ram };
+	struct rpd_memory mem = { ram_read, (void *)ram };
 	struct rpd_zephyr_sp_check check;
 	int r;
 
@@ -119,7 +119,7 @@ static void decode_arch_blk(const struct ram *ram)
 {
 	struct rpd_zephyr_arm_arch arm;
 	struct rpd_zephyr_sp_check check;
-	struct rpd_zephyr_mem mem = { ram_read, (void *)ram };
+	struct rpd_memory mem = { ram_read, (void *)ram };
 
 	for (uint16_t v = 0; v <= RPD_ZEPHYR_ARM_ARCH_VERSION_MAX + 1; v++) {
 		int r = rpd_zephyr_arm_arch_decode(v, ram->p, ram->len, &arm);

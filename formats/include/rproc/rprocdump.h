@@ -450,6 +450,7 @@ struct rpd_core_threads {
 	bool derived; /* from the core's memory and fw, not from its notes */
 	bool have_crash;
 	struct rpd_crash crash; /* the crash record, with have_crash */
+	char reason[48]; /* else the reason a Zephyr coredump gives, or "" */
 	char rtos[16];		/* "FreeRTOS", or "" */
 	char rtos_port[32];
 	char problems[512]; /* what could not be read, "; "-separated */
