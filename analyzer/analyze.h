@@ -75,6 +75,8 @@ int verb_info(const struct analyze_options *o, struct output *out, int argc,
 	      char **argv);
 int verb_crash(const struct analyze_options *o, struct output *out, int argc,
 	       char **argv);
+int verb_threads(const struct analyze_options *o, struct output *out, int argc,
+		 char **argv);
 int verb_trace(const struct analyze_options *o, struct output *out, int argc,
 	       char **argv);
 int verb_verify(const struct analyze_options *o, struct output *out, int argc,

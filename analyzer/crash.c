@@ -2,13 +2,13 @@
 /*
  * crash.c - the "crash" verb: what crashed, where and why.
  *
- * The registers come from the core's NT_PRSTATUS notes (rproc-core(5)):
- * the handler context when there is one, from which the unwinder steps
- * through the exception frame the hardware stacked, as GDB does on the live
- * target. Memory is read through librprocdump, so a .core.gz is read in
- * place, inflating only the members the stack and the code live in; bytes
- * the dump lacks (code in flash, say) come from the firmware image. The
- * fault status registers and the reason come from the crash record.
+ * The crashed thread and its registers come from librprocdump's
+ * rpd_core_threads(): the core's notes, or the core's memory read anew with
+ * the firmware when the core was written without it. The backtrace is
+ * unwound from the crashed code's own registers (backtrace.h). The fault
+ * status registers and the reason come from the crash record; without one
+ * the report says which register source it has and that the fault status
+ * is not in memory.
  */
 #include <elf.h>
 #include <errno.h>
@@ -16,259 +16,75 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rproc/crash_record.h"
+
 #include "analyze.h"
+#include "backtrace.h"
 #include "fault_status.h"
 #include "log.h"
 #include "macro.h"
 #include "signature.h"
 #include "string_util.h"
 #include "symbolize.h"
-#include "unwind.h"
-#include "unwind_dwfl.h"
+#include "threads.h"
+#include "verb_options.h"
 
-#define MAX_CONTEXTS 8
-#define MAX_FRAMES (UNWIND_MAX_FRAMES * 4)
-
-/* One line of the backtrace: a source frame at an unwound address. */
-struct crash_frame {
-	uint32_t pc;
-	const char *function;
-	const char *file;
-	int line;
-	bool inlined;
-	const char *kind; /* frame_kind_names[], or "tail-call" */
-};
-
+/* What the crash verb gathers before it prints anything. */
 struct crash_report {
 	struct analyzed_core *ac;
 	struct symbolizer *sym; /* NULL without firmware */
-	struct rpd_crash record;
-	bool have_record;
-	struct rpd_arm_regs contexts[MAX_CONTEXTS];
-	size_t ncontexts;
-	size_t start; /* index of the context unwound */
+	struct backtracer backtracer;
+	struct rpd_core_threads threads;
+	const struct rpd_thread *crashed; /* threads.threads[0], or NULL */
+	const struct rpd_arm_regs *regs;  /* its registers, or NULL */
 	struct fault_status fault;
-	struct unwind_result unwound;
-	struct crash_frame *frames;
-	size_t nframes;
-	size_t faulting; /* index of the faulting frame in frames */
+	struct backtrace bt;
 	char signature[SIGNATURE_HEX_LEN + 1];
+	bool all; /* --all: every thread too */
+	struct thread_list list;
 };
-
-static const char *const frame_kind_names[] = {
-	[UNWIND_FRAME_CONTEXT] = "registers",
-	[UNWIND_FRAME_CFI] = "cfi",
-	[UNWIND_FRAME_EXCEPTION] = "exception",
-	[UNWIND_FRAME_SCAN] = "stack-scan",
-};
-
-#define EXCEPTION_FRAME_NAME "<exception frame>"
 
 /* ---- gathering ---------------------------------------------------------- */
 
-static void load_record(struct crash_report *cr)
+static bool have_record(const struct crash_report *cr)
 {
-	const struct rpd_note *note = rpd_core_find_note(
-		cr->ac->core, RPD_NOTE_OWNER, RPD_NT_CRASH_RECORD, 0);
+	return cr->threads.have_crash;
+}
 
-	if (!note)
-		return;
-	if (rpd_crash_parse(note->desc, note->descsz, &cr->record) < 0) {
-		log_warning("%s: %s", cr->ac->path, rpd_error());
-		return;
+static const struct rpd_crash *record(const struct crash_report *cr)
+{
+	return &cr->threads.crash;
+}
+
+/* A record rproc_crash_raise() or rproc_crash_assert() wrote: its pc is
+ * theirs, the crash is their caller's. */
+static bool crash_was_raised(const struct crash_report *cr)
+{
+	return have_record(cr) && (record(cr)->flags & RPROC_CRASH_F_RAISED);
+}
+
+static int load_threads(struct crash_report *cr)
+{
+	int r = rpd_core_threads(cr->ac->core, cr->ac->fw, &cr->threads);
+
+	if (r < 0)
+		return log_error_errno(r, "%s: %s", cr->ac->path, rpd_error());
+	if (cr->threads.n &&
+	    (cr->threads.threads[0].flags & RPD_THREAD_CRASHED)) {
+		cr->crashed = &cr->threads.threads[0];
+		if (cr->crashed->tid)
+			cr->regs = &cr->threads.regs[0];
 	}
-	cr->have_record = true;
-	fault_status_decode(cr->record.cfsr, cr->record.hfsr, cr->record.mmfar,
-			    cr->record.bfar, &cr->fault);
-}
-
-static void load_contexts(struct crash_report *cr)
-{
-	size_t n = MIN(rpd_core_ncontexts(cr->ac->core), (size_t)MAX_CONTEXTS);
-
-	for (size_t i = 0; i < n; i++) {
-		struct rpd_context ctx;
-
-		if (rpd_core_context(cr->ac->core, i, &ctx) < 0) {
-			log_warning("%s", rpd_error());
-			break;
-		}
-		cr->contexts[cr->ncontexts++] = ctx.regs;
-	}
-	/* The handler context, if any, is where the live target stood. */
-	for (size_t i = 0; i < cr->ncontexts; i++) {
-		if (is_exc_return(cr->contexts[i].r[ARM_LR])) {
-			cr->start = i;
-			break;
-		}
-	}
-	if (cr->ncontexts)
-		log_debug(
-			"%s: %zu register contexts; unwinding from context %zu (%s)",
-			cr->ac->path, cr->ncontexts, cr->start,
-			is_exc_return(cr->contexts[cr->start].r[ARM_LR]) ?
-				"the handler, lr holds EXC_RETURN" :
-				"the first");
-}
-
-static int read_memory(void *ctx, uint64_t addr, void *buf, size_t len)
-{
-	const struct analyzed_core *ac = ctx;
-
-	if (rpd_core_read(ac->core, addr, buf, len) == 0)
-		return 0;
-	if (ac->fw && rpd_firmware_read(ac->fw, addr, buf, len) == 0)
-		return 0;
-	return -ENOENT;
-}
-
-/* Code is where the firmware has executable segments, else (no firmware)
- * wherever the dump says. */
-static void add_code_ranges(const struct analyzed_core *ac,
-			    struct unwind_target *t)
-{
-	size_t n = ac->fw ? rpd_firmware_nsegments(ac->fw) :
-			    rpd_core_nsegments(ac->core);
-
-	for (size_t i = 0; i < n && t->ncode < UNWIND_MAX_CODE_RANGES; i++) {
-		const struct rpd_segment *s =
-			ac->fw ? rpd_firmware_segment(ac->fw, i) :
-				 rpd_core_segment(ac->core, i);
-
-		if (!(s->flags & PF_X) || s->vaddr > UINT32_MAX)
-			continue;
-		t->code[t->ncode++] = (struct unwind_range){
-			.start = (uint32_t)s->vaddr,
-			.end = (uint32_t)MIN(s->vaddr + s->memsz, UINT32_MAX),
-		};
-	}
-}
-
-static void set_entry(struct crash_report *cr, struct unwind_target *t)
-{
-	uint64_t start, end;
-
-	if (!cr->sym || symbolizer_function_range(
-				cr->sym, rpd_firmware_ident(cr->ac->fw)->entry,
-				&start, &end) < 0)
-		return;
-	t->entry = (struct unwind_range){ (uint32_t)start, (uint32_t)end };
-}
-
-static void run_unwinder(struct crash_report *cr)
-{
-	struct unwind_target t = {
-		.mem = { .read = read_memory, .ctx = cr->ac },
-		.psp = cr->record.psp,
-		.have_psp = cr->have_record,
-	};
-	struct unwind_cfi cfi;
-	struct dwfl_cfi dc;
-	struct unwind_regs start;
-
-	add_code_ranges(cr->ac, &t);
-	set_entry(cr, &t);
-	if (cr->sym &&
-	    dwfl_cfi_attach(&dc, symbolizer_dwfl(cr->sym), &t.mem, &cfi) == 0)
-		t.cfi = &cfi;
-	else
-		log_debug(
-			"%s: no firmware call-frame information: unwinding by stack scan",
-			cr->ac->path);
-	unwind_regs_from_arm(&cr->contexts[cr->start], &start);
-	unwind(&t, &start, &cr->unwound);
-}
-
-static bool is_call_return(const struct unwind_frame *f, size_t i,
-			   const struct unwind_result *u)
-{
-	if (f->kind == UNWIND_FRAME_CONTEXT ||
-	    f->kind == UNWIND_FRAME_EXCEPTION)
-		return false;
-	/* The pc an exception frame holds is where execution stopped. */
-	return !(i > 0 && u->frames[i - 1].kind == UNWIND_FRAME_EXCEPTION);
-}
-
-/*
- * A function that tail-called the one below and so left no frame: the
- * caller's call site names it (GDB shows the same "tailcall" frames).
- */
-static void add_tail_call_frame(struct crash_report *cr, uint32_t return_addr)
-{
-	const struct crash_frame *callee = &cr->frames[cr->nframes - 1];
-	struct source_frame src;
-	uint64_t pc;
-
-	if (cr->nframes < MAX_FRAMES &&
-	    symbolize_tail_call(cr->sym, return_addr, callee->function, &src,
-				&pc))
-		cr->frames[cr->nframes++] = (struct crash_frame){
-			.pc = (uint32_t)pc,
-			.function = src.function,
-			.file = src.file,
-			.line = src.line,
-			.kind = "tail-call",
-		};
-}
-
-static void add_source_frames(struct crash_report *cr, size_t i)
-{
-	const struct unwind_frame *f = &cr->unwound.frames[i];
-	struct source_frame src[SYMBOLIZE_MAX_INLINED];
-	uint32_t lookup = f->pc;
-	size_t n;
-
-	if (f->kind == UNWIND_FRAME_EXCEPTION) {
-		cr->frames[cr->nframes++] = (struct crash_frame){
-			.pc = f->pc,
-			.function = EXCEPTION_FRAME_NAME,
-			.kind = frame_kind_names[f->kind],
-		};
-		return;
-	}
-	if (f->kind == UNWIND_FRAME_CFI && cr->nframes)
-		add_tail_call_frame(cr, f->pc);
-	/* A return address points after the call, maybe into the next
-	 * line or function: look the call itself up. */
-	if (is_call_return(f, i, &cr->unwound))
-		lookup--;
-	n = symbolize(cr->sym, lookup, src, ARRAY_SIZE(src));
-	for (size_t k = 0; k < n && cr->nframes < MAX_FRAMES; k++)
-		cr->frames[cr->nframes++] = (struct crash_frame){
-			.pc = f->pc,
-			.function = src[k].function,
-			.file = src[k].file,
-			.line = src[k].line,
-			.inlined = src[k].inlined,
-			.kind = frame_kind_names[f->kind],
-		};
-}
-
-/*
- * Expands the unwound frames into source frames. The faulting frame is the
- * first of the interrupted context: the first frame after the first
- * exception frame, or the very first frame when there is none.
- */
-static int symbolize_frames(struct crash_report *cr)
-{
-	bool seen_exception = false, next_faults = false;
-
-	cr->frames = calloc(MAX_FRAMES, sizeof(*cr->frames));
-	if (!cr->frames)
-		return log_oom();
-	cr->faulting = 0;
-	for (size_t i = 0; i < cr->unwound.nframes; i++) {
-		if (next_faults) {
-			cr->faulting = cr->nframes;
-			next_faults = false;
-		}
-		if (cr->unwound.frames[i].kind == UNWIND_FRAME_EXCEPTION &&
-		    !seen_exception) {
-			seen_exception = next_faults = true;
-			cr->faulting = SIZE_MAX; /* unless a frame follows */
-		}
-		add_source_frames(cr, i);
-	}
+	if (have_record(cr))
+		fault_status_decode(record(cr)->cfsr, record(cr)->hfsr,
+				    record(cr)->mmfar, record(cr)->bfar,
+				    &cr->fault);
+	log_debug("%s: %zu threads (%s); registers: %s%s", cr->ac->path,
+		  cr->threads.n,
+		  cr->threads.derived ? "derived from memory and firmware" :
+					"from the core's notes",
+		  rpd_register_source_name(cr->threads.source),
+		  cr->regs ? "; unwinding from the crashed thread" : "");
 	return 0;
 }
 
@@ -276,20 +92,27 @@ static const char *reason_name(const struct crash_report *cr)
 {
 	const char *type;
 
-	if (cr->have_record)
-		return rpd_crash_reason_name(cr->record.reason);
+	if (have_record(cr))
+		return rpd_crash_reason_name(record(cr)->reason);
+	if (cr->threads.reason[0])
+		return cr->threads.reason;
 	type = rpd_core_info(cr->ac->core, "crash_type");
 	return type && *type ? type : "unknown";
 }
 
+/* No frames, no signature: reason alone would lump unrelated crashes. */
 static void compute_signature(struct crash_report *cr)
 {
+	const struct backtrace *bt = &cr->bt;
 	const char *names[SIGNATURE_FRAMES];
 	size_t n = 0;
 
-	for (size_t i = cr->faulting; i < cr->nframes && n < SIGNATURE_FRAMES;
+	cr->signature[0] = '\0';
+	if (bt->faulting >= bt->nframes)
+		return;
+	for (size_t i = bt->faulting; i < bt->nframes && n < SIGNATURE_FRAMES;
 	     i++)
-		names[n++] = cr->frames[i].function ? cr->frames[i].function :
+		names[n++] = bt->frames[i].function ? bt->frames[i].function :
 						      "??";
 	crash_signature(reason_name(cr), names, n, cr->signature);
 }
@@ -316,19 +139,26 @@ static void print_reason(FILE *f, const struct crash_report *cr)
 			cause->explanation, cr->fault.bfar);
 	else if (cause)
 		fprintf(f, " (%s: %s)", cause->name, cause->explanation);
-	else if (cr->have_record && cr->record.message[0])
-		fprintf(f, " (%s)", cr->record.message);
-	else if (cr->have_record && cr->record.exc_number)
+	else if (have_record(cr) && record(cr)->message[0])
+		fprintf(f, " (%s)", record(cr)->message);
+	else if (have_record(cr) && record(cr)->exc_number)
 		fprintf(f, " (%s)",
-			exception_name(cr->record.exc_number, exc,
+			exception_name(record(cr)->exc_number, exc,
 				       sizeof(exc)));
+}
+
+static const struct backtrace_frame *
+faulting_frame(const struct crash_report *cr)
+{
+	return cr->bt.faulting < cr->bt.nframes ?
+		       &cr->bt.frames[cr->bt.faulting] :
+		       NULL;
 }
 
 static void print_headline(FILE *f, const struct crash_report *cr)
 {
 	const char *name = rpd_core_info(cr->ac->core, "name");
-	const struct crash_frame *at =
-		cr->faulting < cr->nframes ? &cr->frames[cr->faulting] : NULL;
+	const struct backtrace_frame *at = faulting_frame(cr);
 
 	fprintf(f, "%s crashed: ", name && *name ? name : "remote");
 	print_reason(f, cr);
@@ -339,7 +169,31 @@ static void print_headline(FILE *f, const struct crash_report *cr)
 		else
 			fprintf(f, " (0x%08" PRIx32 ")", at->pc);
 	}
+	if (cr->crashed && cr->crashed->name[0])
+		fprintf(f, " in task %s", cr->crashed->name);
 	fputc('\n', f);
+}
+
+static void print_source(FILE *f, const struct crash_report *cr)
+{
+	const struct rpd_core_threads *th = &cr->threads;
+	char what[96];
+
+	fprintf(f, "  Registers:  %s", rpd_register_source_name(th->source));
+	if (th->source_detail[0])
+		fprintf(f, " (%s)", th->source_detail);
+	if (th->derived)
+		fprintf(f, ", derived now from the core's memory and firmware");
+	fputc('\n', f);
+	if (cr->crashed) {
+		thread_describe(th, cr->crashed, what, sizeof(what));
+		fprintf(f, "  Crashed:    %s\n", what);
+	}
+	if (th->n > 1)
+		fprintf(f, "  Threads:    %zu (rproc-analyze threads)\n",
+			th->n);
+	if (th->problems[0])
+		fprintf(f, "  Problems:   %s\n", th->problems);
 }
 
 static void print_summary(FILE *f, const struct crash_report *cr)
@@ -355,16 +209,19 @@ static void print_summary(FILE *f, const struct crash_report *cr)
 		fprintf(f, "              (%s)\n", ac->fw_problem);
 	if (type && *type)
 		fprintf(f, "  Crash type: %s (as the kernel saw it)\n", type);
-	if (!cr->have_record) {
-		fprintf(f, "  No crash record: no fault status registers.\n");
+	print_source(f, cr);
+	if (!have_record(cr)) {
+		fprintf(f, "  No crash record: the fault status registers are "
+			   "not recoverable from memory.\n");
 		return;
 	}
-	fprintf(f, "  Exception:  %" PRIu32 " %s\n", cr->record.exc_number,
-		cr->record.exc_number ? exception_name(cr->record.exc_number,
-						       exc, sizeof(exc)) :
-					"(recorded outside an exception)");
-	if (cr->record.message[0])
-		fprintf(f, "  Message:    %s\n", cr->record.message);
+	fprintf(f, "  Exception:  %" PRIu32 " %s%s\n", record(cr)->exc_number,
+		record(cr)->exc_number ? exception_name(record(cr)->exc_number,
+							exc, sizeof(exc)) :
+					 "(thread mode)",
+		crash_was_raised(cr) ? ", crash raised by software" : "");
+	if (record(cr)->message[0])
+		fprintf(f, "  Message:    %s\n", record(cr)->message);
 }
 
 static bool is_hfsr_bit(const struct fault_bit *bit)
@@ -384,7 +241,7 @@ static void print_fault(FILE *f, const struct crash_report *cr)
 {
 	const struct fault_status *fs = &cr->fault;
 
-	if (!cr->have_record)
+	if (!have_record(cr))
 		return;
 	fprintf(f, "\nFault status:\n");
 	fprintf(f, "  CFSR  0x%08" PRIx32 "%s\n", fs->cfsr,
@@ -401,83 +258,67 @@ static void print_fault(FILE *f, const struct crash_report *cr)
 			fs->bfar);
 }
 
-static void print_regs(FILE *f, const struct unwind_regs *regs)
-{
-	static const char *const names[17] = {
-		"r0", "r1",  "r2",  "r3",  "r4", "r5", "r6", "r7",   "r8",
-		"r9", "r10", "r11", "r12", "sp", "lr", "pc", "xpsr",
-	};
+static const char *const reg_names[17] = {
+	"r0", "r1",  "r2",  "r3",  "r4", "r5", "r6", "r7",   "r8",
+	"r9", "r10", "r11", "r12", "sp", "lr", "pc", "xpsr",
+};
 
-	for (int i = 0; i < 17; i++) {
-		if (regs->known & (1u << i))
-			fprintf(f, "  %-4s 0x%08" PRIx32, names[i], regs->r[i]);
-		else
-			fprintf(f, "  %-4s %-10s", names[i], "?");
-		if (i % 4 == 3 || i == 16)
-			fputc('\n', f);
-	}
-}
-
-/* The interrupted context: the one the exception frame restored, else the
- * context the unwinder started from. */
-static void interrupted_regs(const struct crash_report *cr,
-			     struct unwind_regs *regs)
+static uint32_t reg_value(const struct rpd_arm_regs *regs, int i)
 {
-	if (cr->unwound.have_interrupted)
-		*regs = cr->unwound.interrupted;
-	else if (cr->ncontexts)
-		unwind_regs_from_arm(&cr->contexts[cr->start], regs);
-	else
-		*regs = (struct unwind_regs){ 0 };
+	return i == 16 ? regs->xpsr : regs->r[i];
 }
 
 static void print_registers(FILE *f, const struct crash_report *cr)
 {
-	struct unwind_regs regs;
+	const struct rpd_crash *rec = record(cr);
 
-	if (!cr->ncontexts) {
+	if (!cr->regs) {
 		fprintf(f, "\nNo registers in the core (%s).\n",
-			or_unknown(rpd_core_info(cr->ac->core, "registers")));
+			or_unknown(cr->threads.source_detail));
 		return;
 	}
-	interrupted_regs(cr, &regs);
-	fprintf(f, "\nRegisters of the interrupted context:\n");
-	print_regs(f, &regs);
-	if (cr->have_record && cr->record.exc_number)
+	fprintf(f, "\nRegisters of the crashed context%s (%s):\n",
+		crash_was_raised(cr) ? ", at the raising call" : "",
+		rpd_register_source_name(cr->threads.source));
+	for (int i = 0; i < 17; i++) {
+		if (cr->crashed->regs_known & (1u << i))
+			fprintf(f, "  %-4s 0x%08" PRIx32, reg_names[i],
+				reg_value(cr->regs, i));
+		else
+			fprintf(f, "  %-4s %-10s", reg_names[i], "?");
+		if (i % 4 == 3 || i == 16)
+			fputc('\n', f);
+	}
+	if (!have_record(cr))
+		return;
+	/* A raised crash took no exception, even in a handler. */
+	if (crash_was_raised(cr)) {
 		fprintf(f,
-			"Exception entry: handler 0x%08" PRIx32
+			"Raised by a call, no exception: msp 0x%08" PRIx32
+			"  psp 0x%08" PRIx32 "\n",
+			rec->msp, rec->psp);
+	} else if (rec->exc_number) {
+		fprintf(f, "Exception entry:");
+		/* 0: another handler took the exception and handed it over. */
+		if (rec->handler_pc)
+			fprintf(f, " handler 0x%08" PRIx32, rec->handler_pc);
+		fprintf(f,
 			"  msp 0x%08" PRIx32 "  psp 0x%08" PRIx32
 			"  EXC_RETURN 0x%08" PRIx32 "\n",
-			cr->record.handler_pc, cr->record.msp, cr->record.psp,
-			cr->record.exc_return);
+			rec->msp, rec->psp, rec->exc_return);
+	}
 }
 
 static void print_backtrace(FILE *f, const struct crash_report *cr)
 {
-	if (!cr->ncontexts)
+	if (!cr->regs)
 		return;
-	if (cr->unwound.guessed)
+	if (cr->bt.unwound.guessed)
 		fprintf(f, "\nBacktrace (partly by stack scan: frames marked "
 			   "\"guess\" may be stale return addresses):\n");
 	else
 		fprintf(f, "\nBacktrace (DWARF call-frame information):\n");
-	for (size_t i = 0; i < cr->nframes; i++) {
-		const struct crash_frame *fr = &cr->frames[i];
-
-		fprintf(f, "  #%-2zu 0x%08" PRIx32 " %s", i, fr->pc,
-			or_unknown(fr->function));
-		if (fr->file)
-			fprintf(f, " (%s:%d)", fr->file, fr->line);
-		if (fr->inlined)
-			fprintf(f, " [inlined]");
-		if (!strcmp(fr->kind, "stack-scan"))
-			fprintf(f, " [guess]");
-		else if (!strcmp(fr->kind, "tail-call"))
-			fprintf(f, " [tail call]");
-		fputc('\n', f);
-	}
-	if (cr->unwound.stop[0])
-		fprintf(f, "  (unwinding stopped: %s)\n", cr->unwound.stop);
+	backtrace_print(f, &cr->bt, "  ");
 }
 
 static void print_text(FILE *f, const struct crash_report *cr)
@@ -487,7 +328,12 @@ static void print_text(FILE *f, const struct crash_report *cr)
 	print_fault(f, cr);
 	print_registers(f, cr);
 	print_backtrace(f, cr);
-	fprintf(f, "\nSignature: %s\n", cr->signature);
+	if (cr->signature[0])
+		fprintf(f, "\nSignature: %s\n", cr->signature);
+	else
+		fprintf(f, "\nSignature: none (no backtrace)\n");
+	if (cr->all)
+		thread_list_print(f, &cr->threads, &cr->list);
 }
 
 /* ---- JSON --------------------------------------------------------------- */
@@ -511,7 +357,7 @@ static void json_fault(struct json_writer *j, const struct crash_report *cr)
 	const struct fault_status *fs = &cr->fault;
 	char exc[32];
 
-	if (!cr->have_record) {
+	if (!have_record(cr)) {
 		json_null(j, "fault");
 		return;
 	}
@@ -526,43 +372,19 @@ static void json_fault(struct json_writer *j, const struct crash_report *cr)
 		json_uint(j, "bfar", fs->bfar);
 	else
 		json_null(j, "bfar");
-	json_uint(j, "exception", cr->record.exc_number);
+	json_uint(j, "exception", record(cr)->exc_number);
 	json_string(j, "exception_name",
-		    exception_name(cr->record.exc_number, exc, sizeof(exc)));
+		    exception_name(record(cr)->exc_number, exc, sizeof(exc)));
 	json_end_object(j);
 }
 
-static void json_registers(struct json_writer *j, const char *key,
-			   const struct unwind_regs *regs)
+static void json_registers(struct json_writer *j, const struct crash_report *cr)
 {
-	static const char *const names[17] = {
-		"r0", "r1",  "r2",  "r3",  "r4", "r5", "r6", "r7",   "r8",
-		"r9", "r10", "r11", "r12", "sp", "lr", "pc", "xpsr",
-	};
-
-	json_begin_object(j, key);
-	for (int i = 0; i < 17; i++)
-		if (regs->known & (1u << i))
-			json_uint(j, names[i], regs->r[i]);
+	json_begin_object(j, "registers");
+	for (int i = 0; cr->regs && i < 17; i++)
+		if (cr->crashed->regs_known & (1u << i))
+			json_uint(j, reg_names[i], reg_value(cr->regs, i));
 	json_end_object(j);
-}
-
-static void json_frames(struct json_writer *j, const struct crash_report *cr)
-{
-	json_begin_array(j, "frames");
-	for (size_t i = 0; i < cr->nframes; i++) {
-		const struct crash_frame *fr = &cr->frames[i];
-
-		json_begin_object(j, NULL);
-		json_uint(j, "pc", fr->pc);
-		json_string(j, "function", fr->function);
-		json_string(j, "file", fr->file);
-		json_int(j, "line", fr->line);
-		json_bool(j, "inlined", fr->inlined);
-		json_string(j, "kind", fr->kind);
-		json_end_object(j);
-	}
-	json_end_array(j);
 }
 
 /* An empty value is no value. */
@@ -572,10 +394,23 @@ static void json_optional_string(struct json_writer *j, const char *key,
 	json_string(j, key, value && *value ? value : NULL);
 }
 
+static void json_source(struct json_writer *j, const struct crash_report *cr)
+{
+	const struct rpd_core_threads *th = &cr->threads;
+
+	json_string(j, "registers_source",
+		    rpd_register_source_name(th->source));
+	json_optional_string(j, "registers_detail", th->source_detail);
+	json_bool(j, "derived", th->derived);
+	json_optional_string(j, "rtos", th->rtos);
+	json_optional_string(j, "crashed_thread",
+			     cr->crashed ? cr->crashed->name : NULL);
+	json_optional_string(j, "problems", th->problems);
+}
+
 static void print_json(struct json_writer *j, const struct crash_report *cr)
 {
 	const struct analyzed_core *ac = cr->ac;
-	struct unwind_regs regs;
 
 	json_begin_object(j, NULL);
 	json_string(j, "core", ac->path);
@@ -586,18 +421,20 @@ static void print_json(struct json_writer *j, const struct crash_report *cr)
 			     rpd_core_info(ac->core, "crash_type"));
 	json_string(j, "reason", reason_name(cr));
 	json_optional_string(j, "message",
-			     cr->have_record ? cr->record.message : NULL);
+			     have_record(cr) ? record(cr)->message : NULL);
 	json_fault(j, cr);
-	interrupted_regs(cr, &regs);
-	json_registers(j, "registers", &regs);
-	json_frames(j, cr);
-	if (cr->faulting < cr->nframes)
-		json_uint(j, "faulting_frame", cr->faulting);
+	json_source(j, cr);
+	json_registers(j, cr);
+	backtrace_json(j, "frames", &cr->bt);
+	if (faulting_frame(cr))
+		json_uint(j, "faulting_frame", cr->bt.faulting);
 	else
 		json_null(j, "faulting_frame");
-	json_string(j, "method", cr->unwound.guessed ? "stack-scan" : "cfi");
-	json_optional_string(j, "stopped", cr->unwound.stop);
-	json_string(j, "signature", cr->signature);
+	json_string(j, "method", backtrace_method(&cr->bt));
+	json_optional_string(j, "stopped", cr->bt.unwound.stop);
+	json_optional_string(j, "signature", cr->signature);
+	if (cr->all)
+		thread_list_json(j, "threads", &cr->list);
 	json_end_object(j);
 	json_finish(j);
 }
@@ -608,21 +445,56 @@ static int analyze(struct crash_report *cr)
 {
 	int r;
 
-	load_record(cr);
-	load_contexts(cr);
+	r = load_threads(cr);
+	if (r < 0)
+		return r;
 	/* Without symbols the backtrace still has addresses. */
 	if (cr->ac->fw)
 		symbolizer_open(rpd_firmware_path(cr->ac->fw), &cr->sym);
-	if (cr->ncontexts)
-		run_unwinder(cr);
-	else
+	cr->bt = (struct backtrace){ .faulting = SIZE_MAX };
+	backtracer_init(&cr->backtracer, cr->ac, cr->sym);
+	if (cr->regs) {
+		r = backtrace_unwind(&cr->backtracer, cr->regs,
+				     cr->crashed->regs_known,
+				     have_record(cr) ? &record(cr)->psp : NULL,
+				     &cr->bt);
+		if (r < 0)
+			return r;
+		/* The raising function is where the crash was recorded, its
+		 * caller where it happened. */
+		if (crash_was_raised(cr) && cr->bt.caller < cr->bt.nframes)
+			cr->bt.faulting = cr->bt.caller;
+	} else {
 		log_warning("%s: no register context: no backtrace",
 			    cr->ac->path);
-	r = symbolize_frames(cr);
-	if (r < 0)
-		return r;
+	}
 	compute_signature(cr);
+	if (cr->all)
+		return thread_list_build(&cr->backtracer, &cr->threads,
+					 &cr->list);
 	return 0;
+}
+
+static int parse_crash_options(int argc, char **argv, struct crash_report *cr,
+			       const char **what)
+{
+	static const struct option options[] = {
+		{ "all", no_argument, NULL, 'a' }, {}
+	};
+	int c;
+
+	optind = 0;
+	while ((c = verb_getopt(argc, argv, "a", options)) != -1) {
+		if (c != 'a')
+			return EXIT_ANALYZE_USAGE;
+		cr->all = true;
+	}
+	if (argc - optind > 1) {
+		log_error("%s: takes one CORE or MATCH", argv[0]);
+		return EXIT_ANALYZE_USAGE;
+	}
+	*what = optind < argc ? argv[optind] : NULL;
+	return EXIT_ANALYZE_OK;
 }
 
 int verb_crash(const struct analyze_options *o, struct output *out, int argc,
@@ -630,9 +502,13 @@ int verb_crash(const struct analyze_options *o, struct output *out, int argc,
 {
 	_cleanup_(analyzed_core_close) struct analyzed_core ac = { 0 };
 	struct crash_report cr = { .ac = &ac };
+	const char *what;
 	int r;
 
-	r = analyzed_core_open_args(o, argc, argv, &ac);
+	r = parse_crash_options(argc, argv, &cr, &what);
+	if (r != EXIT_ANALYZE_OK)
+		return r;
+	r = analyzed_core_open_verb(o, what, &ac);
 	if (r != EXIT_ANALYZE_OK)
 		return r;
 	r = analyze(&cr);
@@ -640,7 +516,9 @@ int verb_crash(const struct analyze_options *o, struct output *out, int argc,
 		print_json(&out->json, &cr);
 	else if (r == 0)
 		print_text(out->f, &cr);
-	free(cr.frames);
+	thread_list_release(&cr.list);
+	backtrace_release(&cr.bt);
 	symbolizer_free(cr.sym);
+	rpd_core_threads_release(&cr.threads);
 	return r == 0 ? EXIT_ANALYZE_OK : EXIT_ANALYZE_ERROR;
 }

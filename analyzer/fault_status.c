@@ -98,10 +98,10 @@ const struct fault_bit *fault_status_cause(const struct fault_status *fs)
 const char *exception_name(uint32_t n, char *buf, size_t size)
 {
 	static const char *const names[16] = {
-		[1] = "Reset",	     [2] = "NMI",      [3] = "HardFault",
-		[4] = "MemManage",   [5] = "BusFault", [6] = "UsageFault",
-		[7] = "SecureFault", [11] = "SVCall",  [12] = "DebugMonitor",
-		[14] = "PendSV",     [15] = "SysTick",
+		[0] = "thread mode",   [1] = "Reset",	    [2] = "NMI",
+		[3] = "HardFault",     [4] = "MemManage",   [5] = "BusFault",
+		[6] = "UsageFault",    [7] = "SecureFault", [11] = "SVCall",
+		[12] = "DebugMonitor", [14] = "PendSV",	    [15] = "SysTick",
 	};
 
 	if (n < 16 && names[n])

@@ -36,7 +36,14 @@ static const struct {
 	{ "firmware_differing_bytes", "Differing bytes" },
 	{ "truncated", "Truncated" },
 	{ "registers", "Registers" },
+	{ "registers_detail", "Found" },
+	{ "rtos", "RTOS" },
+	{ "rtos_port", "RTOS port" },
+	{ "threads", "Threads" },
+	{ "crashed_thread", "Crashed task" },
+	{ "problems", "Problems" },
 	{ "collector", "Collector" },
+	{ "format", "Core format" },
 };
 
 struct info {

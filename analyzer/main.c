@@ -45,11 +45,20 @@ static const struct verb verbs[] = {
 	  "crash type, time and reason), its segments with the firmware segment\n"
 	  "each one mirrors, its trace buffers and the firmware found for it.\n" },
 	{ "crash", verb_crash,
-	  "crash [CORE|MATCH]\n"
+	  "crash [OPTIONS] [CORE|MATCH]\n"
 	  "\n"
-	  "Explain the crash: crash type, registers, fault status decoded,\n"
-	  "faulting and interrupted contexts, a symbolized backtrace through\n"
-	  "the exception frame, and a signature grouping identical crashes.\n" },
+	  "Explain the crash: crash type, where the registers came from (crash\n"
+	  "record, Zephyr coredump, or the exception frame recovered from\n"
+	  "memory), the crashed task, fault status decoded, a symbolized\n"
+	  "backtrace and a signature grouping identical crashes.\n"
+	  "\n"
+	  "  -a, --all           every thread too, as the threads verb shows it\n" },
+	{ "threads", verb_threads,
+	  "threads [CORE|MATCH]\n"
+	  "\n"
+	  "Every thread (RTOS task) of the remote: state, what it is blocked\n"
+	  "on, priority, stack use, overflow, and its backtrace from the\n"
+	  "context it saved.\n" },
 	{ "trace", verb_trace,
 	  "trace [OPTIONS] [CORE|MATCH]\n"
 	  "\n"
@@ -100,6 +109,7 @@ static void help(void)
 	       "  list [MATCH]          stored dumps, newest first (default)\n"
 	       "  info [CORE|MATCH]     notes, segments and firmware of a dump\n"
 	       "  crash [CORE|MATCH]    what crashed, where and why\n"
+	       "  threads [CORE|MATCH]  every task: state, stack use, backtrace\n"
 	       "  trace [CORE|MATCH]    the firmware's trace buffers\n"
 	       "  verify [CORE|MATCH]   read-only memory compared with the firmware\n"
 	       "  extract [CORE|MATCH]  a plain ELF core for other tools\n"

@@ -143,12 +143,14 @@ void collect_log_stored(const char *who, const char *path,
 {
 	log_info(
 		"%s: stored %s (%.1f MiB core, %.1f MiB on disk, %zu segments, "
-		"%.2f s): firmware %s, %s%s",
+		"%.2f s): firmware %s, %s%s%s",
 		who, path, (double)res->core_size / 1048576.0,
 		(double)stored / 1048576.0, res->nsegments, seconds,
 		rpd_firmware_match_name(res->firmware_match),
-		res->have_registers ? "registers from the crash record" :
-				      "no registers",
+		res->have_registers ? "registers from the " : "no registers",
+		res->have_registers ?
+			rpd_register_source_name(res->register_source) :
+			"",
 		res->truncated ? ", TRUNCATED dump" : "");
 }
 

@@ -14,6 +14,10 @@
 #include <stdint.h>
 #include <rproc/crash_record.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define RPROC_RSC_TABLE_VERSION 1u
 #define RPROC_RSC_ADDR_ANY 0xffffffffu
 
@@ -54,5 +58,38 @@ struct rproc_rsc_crash_record_entry {
 	uint32_t type; /* RPROC_RSC_CRASH_RECORD */
 	struct rproc_rsc_crash_record rec;
 } __attribute__((packed));
+
+/*
+ * Initializers (C99 designated) for the two entries every rprocdump
+ * firmware has; examples/resource_table.c shows a whole table.
+ *
+ * RPROC_RSC_TRACE_ENTRY(buffer, label) - a struct rproc_rsc_trace for the
+ * trace buffer global @buffer (RPROC_TRACE_BUFFER_DECLARE, rproc_trace.h),
+ * @label a string literal of at most 31 characters, e.g. "trace0".
+ */
+#define RPROC_RSC_TRACE_ENTRY(buffer, label)                    \
+	{                                                       \
+		.type = RPROC_RSC_TRACE,                        \
+		.da = (uint32_t)(uintptr_t) & (buffer),         \
+		.len = (uint32_t)sizeof(buffer), .name = label, \
+	}
+
+/*
+ * RPROC_RSC_CRASH_RECORD_ENTRY() - a struct rproc_rsc_crash_record_entry
+ * for the reference handler's rproc_crash_record (rproc_fault.h).
+ */
+#define RPROC_RSC_CRASH_RECORD_ENTRY()                                  \
+	{                                                               \
+		.type = RPROC_RSC_CRASH_RECORD,                         \
+		.rec = {                                                \
+			.da = (uint32_t)(uintptr_t)&rproc_crash_record, \
+			.len = (uint32_t)sizeof(rproc_crash_record),    \
+			.name = RPROC_CRASH_RECORD_SYMBOL,              \
+		},                                                      \
+	}
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* RPROC_RSC_TABLE_H */

@@ -25,22 +25,47 @@
 #include <stdint.h>
 #include <rproc/trace_buffer.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Longest text one rproc_trace_printf() call produces; the rest is cut. */
 #define RPROC_TRACE_LINE_MAX 128
 
 /*
  * A type for a trace buffer with @data_size bytes of ring (a power of two),
- * so that its storage can be a global:
- *	RPROC_TRACE_BUFFER_TYPE(fw_trace_storage, 2048);
- *	union fw_trace_storage fw_trace;
- *	rproc_trace_init(&fw_trace.buf, 2048);
- * The RSC_TRACE entry then names &fw_trace with len sizeof(fw_trace).
+ * so that its storage can be a global: union @tag, whose member buf is the
+ * struct rproc_trace_buffer the functions below take.
  */
 #define RPROC_TRACE_BUFFER_TYPE(tag, data_size)                                 \
 	union tag {                                                             \
 		struct rproc_trace_buffer buf;                                  \
 		uint8_t bytes[sizeof(struct rproc_trace_buffer) + (data_size)]; \
 	}
+
+/*
+ * RPROC_TRACE_BUFFER_DECLARE(name, data_size) - declare the global trace
+ * buffer @name with @data_size bytes of ring, type and all, once, in a
+ * header that both the code that logs and the resource table include:
+ *
+ *	RPROC_TRACE_BUFFER_DECLARE(fw_trace, 2048);	(fw_trace.h)
+ *	RPROC_TRACE_BUFFER_DEFINE(fw_trace);		(one .c file)
+ *	rproc_trace_init(&fw_trace.buf, RPROC_TRACE_RING_SIZE(fw_trace));
+ *	rproc_trace_printf(&fw_trace.buf, "boot %d\n", 1);
+ *
+ * and the resource table's entry is RPROC_RSC_TRACE_ENTRY(fw_trace, "trace0")
+ * (rproc_rsc_table.h). Its type is union rproc_trace_storage_@name.
+ */
+#define RPROC_TRACE_BUFFER_DECLARE(name, data_size)                     \
+	RPROC_TRACE_BUFFER_TYPE(rproc_trace_storage_##name, data_size); \
+	extern union rproc_trace_storage_##name name
+
+/* RPROC_TRACE_BUFFER_DEFINE(name) - the storage of a declared buffer. */
+#define RPROC_TRACE_BUFFER_DEFINE(name) union rproc_trace_storage_##name name
+
+/* RPROC_TRACE_RING_SIZE(name) - the ring size of a trace buffer global. */
+#define RPROC_TRACE_RING_SIZE(name) \
+	((uint32_t)(sizeof(name) - sizeof(struct rproc_trace_buffer)))
 
 /**
  * rproc_trace_init() - make a trace buffer valid and empty
@@ -95,5 +120,9 @@ uint32_t rproc_trace_format(char *buf, uint32_t size, const char *fmt, ...)
 /** rproc_trace_vprintf() - rproc_trace_printf() with a va_list */
 void rproc_trace_vprintf(struct rproc_trace_buffer *tb, const char *fmt,
 			 va_list ap);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* RPROC_TRACE_H */

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "core_format.h"
+#include "crash_state.h"
 #include "firmware_match.h"
 #include "rproc/crash_record.h"
 #include "rproc/trace_buffer.h"
@@ -24,10 +25,6 @@
 
 #define COPY_CHUNK (256 * 1024)
 
-/* CFSR bits that decide which signal GDB reports. */
-#define CFSR_UNDEFINSTR (1u << 16)
-#define CFSR_DIVBYZERO (1u << 25)
-
 /* Everything the notes are made from. */
 struct conversion {
 	const struct rpd_devcd *dump;
@@ -35,10 +32,7 @@ struct conversion {
 	const struct rpd_convert_info *info;
 	struct rpd_match_report match;
 	struct rpd_segment_plan plan;
-	struct rpd_crash crash;
-	uint8_t crash_raw[RPROC_CRASH_RECORD_SIZE];
-	char registers_source[160]; /* why there are (no) registers */
-	bool have_crash;
+	struct rpd_crash_state state;
 	uint16_t machine; /* of the core */
 };
 
@@ -85,113 +79,119 @@ static void info_add(struct info_note *in, const char *key, const char *fmt,
 	in->len += (size_t)sprintf(in->buf + in->len, "%s=%s", key, value) + 1;
 }
 
-/* ---- crash record ---- */
+/* ---- the crashed remote's memory, at its CPU's addresses ---- */
 
-static void find_crash_record(struct conversion *c)
+/* Reads through the plan: a firmware segment's bytes are in the dump at
+ * the device address the kernel loaded them to. */
+static int plan_read(void *ctx, uint64_t addr, void *buf, size_t len)
 {
-	uint64_t da, len;
-	int r;
+	const struct conversion *c = ctx;
+	uint8_t *out = buf;
 
-	if (!c->fw) {
-		snprintf(c->registers_source, sizeof(c->registers_source),
-			 "none: no firmware to locate the crash record");
-		return;
+	while (len) {
+		const struct rpd_segment *s = NULL;
+		size_t i, n;
+
+		for (i = 0; i < c->plan.nloads; i++) {
+			s = &c->plan.segs[i].load;
+			if (addr >= s->vaddr && addr - s->vaddr < s->filesz)
+				break;
+		}
+		if (i == c->plan.nloads)
+			return -ENOENT;
+		n = (size_t)MIN((uint64_t)len, s->vaddr + s->filesz - addr);
+		if (rpd_devcd_read(c->dump,
+				   c->plan.segs[i].source_da +
+					   (addr - s->vaddr),
+				   out, n) < 0)
+			return -ENOENT;
+		addr += n;
+		out += n;
+		len -= n;
 	}
-	r = rpd_firmware_crash_record(c->fw, &da, &len);
-	if (r < 0) {
-		snprintf(c->registers_source, sizeof(c->registers_source),
-			 "none: firmware has no crash record");
-		return;
-	}
-	len = MIN(len, (uint64_t)sizeof(c->crash_raw));
-	r = rpd_devcd_read(c->dump, da, c->crash_raw, (size_t)len);
-	if (r == 0)
-		r = rpd_crash_parse(c->crash_raw, (size_t)len, &c->crash);
-	if (r < 0) {
-		snprintf(c->registers_source, sizeof(c->registers_source),
-			 "none: crash record at 0x%llx: %s",
-			 (unsigned long long)da, rpd_error());
-		return;
-	}
-	c->have_crash = true;
-	snprintf(c->registers_source, sizeof(c->registers_source),
-		 "crash record at 0x%llx", (unsigned long long)da);
+	return 0;
 }
 
-/* The signal GDB announces ("Program terminated with signal ..."). */
-static int16_t crash_signal(const struct rpd_crash *crash)
+static int derive_crash_state(struct conversion *c)
 {
-	switch (crash->reason) {
-	case RPROC_CRASH_REASON_USAGEFAULT:
-		if (crash->cfsr & CFSR_DIVBYZERO)
-			return SIGFPE;
-		if (crash->cfsr & CFSR_UNDEFINSTR)
-			return SIGILL;
-		return SIGILL;
-	case RPROC_CRASH_REASON_HARDFAULT:
-	case RPROC_CRASH_REASON_MEMMANAGE:
-	case RPROC_CRASH_REASON_STACK_OVERFLOW:
-		return SIGSEGV;
-	case RPROC_CRASH_REASON_BUSFAULT:
-		return SIGBUS;
-	case RPROC_CRASH_REASON_WATCHDOG:
-		return SIGALRM;
-	case RPROC_CRASH_REASON_ASSERT:
-	case RPROC_CRASH_REASON_PANIC:
-		return SIGABRT;
-	}
-	return SIGTRAP;
+	const struct rpd_memory mem = { .read = plan_read, .ctx = c };
+
+	return rpd_crash_state_derive(c->fw, &mem, &c->state);
 }
 
 /* ---- notes ---- */
 
+static int add_prpsinfo(struct rpd_core_writer *w, const struct conversion *c)
+{
+	const struct rpd_convert_info *info = c->info;
+	uint8_t prpsinfo[RPD_ARM_PRPSINFO_SIZE];
+	char psargs[96];
+
+	/* libdwfl refuses a core without a process: name the remote. */
+	snprintf(psargs, sizeof(psargs), "%s %s",
+		 info->rproc_name ? info->rproc_name : "remoteproc",
+		 info->firmware_name ? info->firmware_name : "");
+	rpd_note_arm_prpsinfo(prpsinfo,
+			      base_name(info->firmware_name ?
+						info->firmware_name :
+						rpd_firmware_path(c->fw)),
+			      psargs, 1);
+	return rpd_core_writer_add_note(w, "CORE", NT_PRPSINFO, prpsinfo,
+					sizeof(prpsinfo));
+}
+
+/* One NT_PRSTATUS per thread with registers, the crashed one first: GDB
+ * makes the first its current thread. */
 static int add_register_notes(struct rpd_core_writer *w,
 			      const struct conversion *c)
 {
-	const struct rpd_convert_info *info = c->info;
-	struct rpd_arm_regs ctx[2];
-	uint8_t prstatus[RPD_ARM_PRSTATUS_SIZE],
-		prpsinfo[RPD_ARM_PRPSINFO_SIZE];
-	char psargs[96];
-	size_t n;
+	const struct rpd_crash_state *st = &c->state;
+	uint8_t prstatus[RPD_ARM_PRSTATUS_SIZE];
+	bool first = true;
 	int r;
 
-	if (!c->have_crash || c->machine != EM_ARM)
+	if (c->machine != EM_ARM)
 		return 0;
+	for (size_t i = 0; i < st->nthreads; i++) {
+		const struct rpd_crash_thread *t = &st->threads[i];
 
-	n = rpd_crash_contexts(&c->crash, ctx);
-	for (size_t i = 0; i < n; i++) {
-		rpd_note_arm_prstatus(prstatus, &ctx[i], (int32_t)i + 1,
-				      crash_signal(&c->crash));
+		if (!t->desc.tid)
+			continue;
+		rpd_note_arm_prstatus(prstatus, &t->regs, t->desc.tid,
+				      rpd_crash_state_signal(st));
 		r = rpd_core_writer_add_note(w, "CORE", NT_PRSTATUS, prstatus,
 					     sizeof(prstatus));
+		if (r >= 0 && first)
+			r = add_prpsinfo(w, c);
 		if (r < 0)
 			return r;
-		if (i)
-			continue;
-		/* libdwfl refuses a core without a process: name the remote. */
-		snprintf(psargs, sizeof(psargs), "%s %s",
-			 info->rproc_name ? info->rproc_name : "remoteproc",
-			 info->firmware_name ? info->firmware_name : "");
-		rpd_note_arm_prpsinfo(
-			prpsinfo,
-			base_name(info->firmware_name ?
-					  info->firmware_name :
-					  rpd_firmware_path(c->fw)),
-			psargs, 1);
-		r = rpd_core_writer_add_note(w, "CORE", NT_PRPSINFO, prpsinfo,
-					     sizeof(prpsinfo));
-		if (r < 0)
-			return r;
+		first = false;
 	}
-
-	if (c->crash.arch != RPROC_CRASH_ARCH_ARMV7M)
+	if (first)
 		return 0;
 	/* Without it GDB cannot step through an exception frame when the
 	 * firmware lacks .ARM.attributes. */
 	return rpd_core_writer_add_note(
 		w, "GDB", NT_GDB_TDESC, rpd_note_tdesc_arm_m_profile(),
 		strlen(rpd_note_tdesc_arm_m_profile()) + 1);
+}
+
+static int add_threads_note(struct rpd_core_writer *w,
+			    const struct conversion *c)
+{
+	const struct rpd_crash_state *st = &c->state;
+	_cleanup_free_ uint8_t *desc = NULL;
+
+	if (!st->nthreads)
+		return 0;
+	desc = calloc(st->nthreads, RPD_THREAD_ENTRY_SIZE);
+	if (!desc)
+		return rpd_fail(-ENOMEM, "threads note: out of memory");
+	for (size_t i = 0; i < st->nthreads; i++)
+		rpd_thread_entry_encode(desc + i * RPD_THREAD_ENTRY_SIZE,
+					&st->threads[i].desc);
+	return rpd_core_writer_add_note(w, RPD_NOTE_OWNER, RPD_NT_THREADS, desc,
+					st->nthreads * RPD_THREAD_ENTRY_SIZE);
 }
 
 /* A value from the caller, else from the patched dump's own notes. */
@@ -203,6 +203,38 @@ static const char *info_value(const struct conversion *c, const char *given,
 	return rpd_devcd_info(c->dump, key);
 }
 
+static void add_crash_state_info(struct info_note *in,
+				 const struct rpd_crash_state *st)
+{
+	const struct rpd_crash_thread *crashed =
+		st->nthreads && (st->threads[0].desc.flags &
+				 RPD_THREAD_CRASHED) ?
+			&st->threads[0] :
+			NULL;
+
+	info_add(in, "registers", "%s", rpd_register_source_name(st->source));
+	info_add(in, "registers_detail", "%s", st->source_detail);
+	if (!st->have_crash && st->reason[0])
+		info_add(in, "crash_reason", "%s", st->reason);
+	if (st->have_crash) {
+		info_add(in, "crash_reason", "%s",
+			 rpd_crash_reason_name(st->crash.reason));
+		info_add(in, "crash_sequence", "%u", st->crash.sequence);
+		if (st->crash.message[0])
+			info_add(in, "crash_message", "%s", st->crash.message);
+	}
+	if (st->rtos) {
+		info_add(in, "rtos", "%s", st->rtos);
+		if (st->rtos_port[0])
+			info_add(in, "rtos_port", "%s", st->rtos_port);
+		info_add(in, "threads", "%zu", st->nthreads);
+	}
+	if (crashed && crashed->desc.name[0])
+		info_add(in, "crashed_thread", "%s", crashed->desc.name);
+	if (st->problems[0])
+		info_add(in, "problems", "%s", st->problems);
+}
+
 static int add_info_note(struct rpd_core_writer *w, const struct conversion *c)
 {
 	const struct rpd_convert_info *info = c->info;
@@ -210,6 +242,7 @@ static int add_info_note(struct rpd_core_writer *w, const struct conversion *c)
 	const char *v;
 	int r;
 
+	info_add(&in, "format", "%d", RPD_CORE_FORMAT_VERSION);
 	if ((v = info_value(c, info->rproc_name, "name")))
 		info_add(&in, "name", "%s", v);
 	if ((v = info_value(c, info->firmware_name, "firmware")))
@@ -241,14 +274,7 @@ static int add_info_note(struct rpd_core_writer *w, const struct conversion *c)
 		info_add(&in, "firmware_differing_bytes", "%llu",
 			 (unsigned long long)c->match.differing);
 	info_add(&in, "truncated", "%d", rpd_devcd_truncated(c->dump) ? 1 : 0);
-	info_add(&in, "registers", "%s", c->registers_source);
-	if (c->have_crash) {
-		info_add(&in, "crash_reason", "%s",
-			 rpd_crash_reason_name(c->crash.reason));
-		info_add(&in, "crash_sequence", "%u", c->crash.sequence);
-		if (c->crash.message[0])
-			info_add(&in, "crash_message", "%s", c->crash.message);
-	}
+	add_crash_state_info(&in, &c->state);
 	if (in.err) {
 		free(in.buf);
 		return rpd_fail(in.err, "info note: out of memory");
@@ -335,10 +361,13 @@ static int add_notes(struct rpd_core_writer *w, const struct conversion *c)
 		r = add_info_note(w, c);
 	if (r >= 0)
 		r = add_trace_note(w, c);
-	if (r >= 0 && c->have_crash)
+	if (r >= 0 && c->state.have_crash)
 		r = rpd_core_writer_add_note(w, RPD_NOTE_OWNER,
-					     RPD_NT_CRASH_RECORD, c->crash_raw,
+					     RPD_NT_CRASH_RECORD,
+					     c->state.crash_raw,
 					     RPROC_CRASH_RECORD_SIZE);
+	if (r >= 0)
+		r = add_threads_note(w, c);
 	if (r >= 0)
 		r = add_segmap_note(w, c);
 	return r;
@@ -409,8 +438,7 @@ static int plan_conversion(struct conversion *c)
 	r = rpd_plan_segments(c->dump, c->fw, &c->plan);
 	if (r < 0)
 		return r;
-	find_crash_record(c);
-	return 0;
+	return derive_crash_state(c);
 }
 
 static int write_core(struct conversion *c, struct rpd_sink *out,
@@ -459,10 +487,12 @@ int rpd_convert(const struct rpd_devcd *dump, const struct rpd_firmware *fw,
 		r = write_core(&c, out, result);
 	if (r >= 0 && result) {
 		result->firmware_match = c.match.match;
-		result->have_registers = c.have_crash;
+		result->have_registers = c.state.source != RPD_REGS_NONE;
+		result->register_source = c.state.source;
 		result->truncated = rpd_devcd_truncated(dump);
 		result->nsegments = c.plan.nloads;
 	}
 	rpd_segment_plan_clear(&c.plan);
+	rpd_crash_state_release(&c.state);
 	return r;
 }

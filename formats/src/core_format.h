@@ -29,6 +29,15 @@
 #define RPD_GDB_NOTE_OWNER "GDB"
 #define RPD_CORE_NOTE_OWNER "CORE"
 
+/*
+ * The RPROC notes of a patched kernel's devcoredump keep the types of
+ * format 1 (1 info, 2 trace): a devcoredump is not a core file GDB reads.
+ */
+#define RPD_DEVCD_NT_INFO 1
+/* The types of format 1 cores, 1-4 in rpd_note_type order. */
+#define RPD_NT_FORMAT1_FIRST 1
+#define RPD_NT_FORMAT1_LAST 4
+
 /* PN_XNUM and above would need extended numbering through section 0. */
 #define RPD_CORE_MAX_PHNUM (PN_XNUM - 1)
 
@@ -130,6 +139,32 @@ void rpd_segmap_entry_encode(uint8_t out[RPD_SEGMAP_ENTRY_SIZE],
 			     const struct rpd_segmap_entry *e);
 void rpd_segmap_entry_decode(const uint8_t in[RPD_SEGMAP_ENTRY_SIZE],
 			     struct rpd_segmap_entry *e);
+
+/* ---- RPD_NT_THREADS: one 152-byte entry per task ----
+ *
+ *   0  i32 tid           pr_pid of its NT_PRSTATUS, 0 if it has none
+ *   4  u32 state         enum rpd_thread_state
+ *   8  u32 flags         RPD_THREAD_*
+ *  12  i32 priority
+ *  16  u64 tcb
+ *  24  u64 stack_low
+ *  32  u64 stack_high
+ *  40  u64 stack_unused
+ *  48  u32 regs_known
+ *  52  u32 reserved      0
+ *  56  char name[32]     NUL-padded, not necessarily NUL-terminated
+ *  88  char blocked_on[64]
+ */
+#define RPD_THREAD_ENTRY_SIZE 152
+
+/* Entries of a core's threads note (rpd_core_threads() is the API). */
+size_t rpd_core_nthreads(const struct rpd_core *core);
+int rpd_core_thread(const struct rpd_core *core, size_t i,
+		    struct rpd_thread *thread);
+void rpd_thread_entry_encode(uint8_t out[RPD_THREAD_ENTRY_SIZE],
+			     const struct rpd_thread *t);
+void rpd_thread_entry_decode(const uint8_t in[RPD_THREAD_ENTRY_SIZE],
+			     struct rpd_thread *t);
 
 /* ---- segments ---- */
 

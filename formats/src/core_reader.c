@@ -327,6 +327,15 @@ static int add_note(struct rpd_core *core, const struct rpd_note *note,
 	return 0;
 }
 
+/* A format 1 core's RPROC notes, under the types of today. */
+static void upgrade_format1_type(struct rpd_note *note)
+{
+	if (!strcmp(note->owner, RPD_NOTE_OWNER) &&
+	    note->type >= RPD_NT_FORMAT1_FIRST &&
+	    note->type <= RPD_NT_FORMAT1_LAST)
+		note->type += RPD_NT_INFO - RPD_NT_FORMAT1_FIRST;
+}
+
 static int parse_notes(struct rpd_core *core, const struct note_segment *ns)
 {
 	const uint8_t *seg;
@@ -340,6 +349,7 @@ static int parse_notes(struct rpd_core *core, const struct note_segment *ns)
 		return r;
 	while ((r = rpd_note_next(seg, ns->size, RPD_NOTE_ALIGN, &pos, &note)) >
 	       0) {
+		upgrade_format1_type(&note);
 		r = rpd_note_check(&note, core->ident.machine, core->nsegs);
 		if (r < 0)
 			break;
@@ -646,6 +656,29 @@ int rpd_core_context(const struct rpd_core *core, size_t i,
 static const struct rpd_note *segmap_note(const struct rpd_core *core)
 {
 	return rpd_core_find_note(core, RPD_NOTE_OWNER, RPD_NT_SEGMAP, 0);
+}
+
+static const struct rpd_note *threads_note(const struct rpd_core *core)
+{
+	return rpd_core_find_note(core, RPD_NOTE_OWNER, RPD_NT_THREADS, 0);
+}
+
+size_t rpd_core_nthreads(const struct rpd_core *core)
+{
+	const struct rpd_note *note = threads_note(core);
+
+	return note ? note->descsz / RPD_THREAD_ENTRY_SIZE : 0;
+}
+
+int rpd_core_thread(const struct rpd_core *core, size_t i,
+		    struct rpd_thread *thread)
+{
+	if (i >= rpd_core_nthreads(core))
+		return rpd_fail(-ENOENT, "%s: no thread %zu", core->name, i);
+	rpd_thread_entry_decode((const uint8_t *)threads_note(core)->desc +
+					i * RPD_THREAD_ENTRY_SIZE,
+				thread);
+	return 0;
 }
 
 size_t rpd_core_nsegmap(const struct rpd_core *core)

@@ -162,8 +162,12 @@ int rpd_crash_parse(const void *buf, size_t len, struct rpd_crash *out)
 	return 0;
 }
 
-/* The context that was running when the exception was taken. */
-static void interrupted_context(const struct rpd_crash *c,
+/**
+ * rpd_crash_interrupted_regs() - the registers of the code that crashed
+ * @c: a parsed record
+ * @ctx: filled with r0-r12, sp (the exception frame popped), lr, pc, xPSR
+ */
+void rpd_crash_interrupted_regs(const struct rpd_crash *c,
 				struct rpd_arm_regs *ctx)
 {
 	memcpy(ctx->r, c->r, sizeof(c->r));
@@ -196,9 +200,14 @@ static void handler_context(const struct rpd_crash *c, struct rpd_arm_regs *ctx)
  * it: the handler first, from which GDB unwinds through the stacked frame
  * into the interrupted code. A frame on the process stack cannot be reached
  * that way (GDB 13 needs the psp register to find it, and an ARM core file
- * cannot carry it), so the interrupted context comes first there. A record
- * written outside an exception (thread mode, or no handler address) has
- * only the interrupted context.
+ * cannot carry it), nor can an extended (FPU) frame (GDB 13 reads FPCCR,
+ * a system register no dump holds, to step through one), so the
+ * interrupted context comes first there. A record
+ * without an exception entry has only the crashed context: one raised by a
+ * call (RPROC_CRASH_F_RAISED, whatever mode it was raised in: its pc is the
+ * raising function's, its lr the return address into the caller), one
+ * written in thread mode, or one without a handler address (taken from
+ * another handler's frame).
  *
  * Return: the number of contexts, 1 or 2.
  */
@@ -206,16 +215,17 @@ size_t rpd_crash_contexts(const struct rpd_crash *crash,
 			  struct rpd_arm_regs ctx[2])
 {
 	memset(ctx, 0, 2 * sizeof(*ctx));
-	if (!crash->exc_number || !crash->handler_pc) {
-		interrupted_context(crash, &ctx[0]);
+	if (!crash->exc_number || !crash->handler_pc ||
+	    (crash->flags & RPROC_CRASH_F_RAISED)) {
+		rpd_crash_interrupted_regs(crash, &ctx[0]);
 		return 1;
 	}
-	if (crash->flags & RPROC_CRASH_F_PSP) {
-		interrupted_context(crash, &ctx[0]);
+	if (crash->flags & (RPROC_CRASH_F_PSP | RPROC_CRASH_F_FP_FRAME)) {
+		rpd_crash_interrupted_regs(crash, &ctx[0]);
 		handler_context(crash, &ctx[1]);
 	} else {
 		handler_context(crash, &ctx[0]);
-		interrupted_context(crash, &ctx[1]);
+		rpd_crash_interrupted_regs(crash, &ctx[1]);
 	}
 	return 2;
 }

@@ -226,7 +226,10 @@ static int parse_notes(struct rpd_devcd *dump, const uint8_t *buf, uint64_t len,
 		if (strcmp(note.owner, RPD_NOTE_OWNER))
 			continue;
 		have_rproc = true;
-		if (note.type == RPD_NT_INFO) {
+		/* A stored core given as a dump (collected again, with the
+		 * firmware this time) keeps what its info note says. */
+		if (note.type == RPD_DEVCD_NT_INFO ||
+		    note.type == RPD_NT_INFO) {
 			r = take_info_note(dump, note.desc, note.descsz);
 			if (r < 0)
 				return r;
@@ -652,7 +655,7 @@ const char *rpd_devcd_info(const struct rpd_devcd *dump, const char *key)
 {
 	const struct rpd_note info = {
 		.owner = RPD_NOTE_OWNER,
-		.type = RPD_NT_INFO,
+		.type = RPD_DEVCD_NT_INFO,
 		.desc = dump->info,
 		.descsz = dump->info_len,
 	};

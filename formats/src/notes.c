@@ -182,6 +182,80 @@ void rpd_segmap_entry_decode(const uint8_t in[RPD_SEGMAP_ENTRY_SIZE],
 	e->flags = get_le32(in + 32);
 }
 
+void rpd_thread_entry_encode(uint8_t out[RPD_THREAD_ENTRY_SIZE],
+			     const struct rpd_thread *t)
+{
+	memset(out, 0, RPD_THREAD_ENTRY_SIZE);
+	put_le32(out, (uint32_t)t->tid);
+	put_le32(out + 4, t->state);
+	put_le32(out + 8, t->flags);
+	put_le32(out + 12, (uint32_t)t->priority);
+	put_le64(out + 16, t->tcb);
+	put_le64(out + 24, t->stack_low);
+	put_le64(out + 32, t->stack_high);
+	put_le64(out + 40, t->stack_unused);
+	put_le32(out + 48, t->regs_known);
+	memcpy(out + 56, t->name, strnlen(t->name, RPD_THREAD_NAME_SIZE));
+	memcpy(out + 88, t->blocked_on,
+	       strnlen(t->blocked_on, RPD_THREAD_BLOCKED_ON_SIZE));
+}
+
+/* Copies a NUL-padded field, non-printable bytes as '?'. */
+static void decode_text(char *out, const uint8_t *in, size_t size)
+{
+	size_t n = strnlen((const char *)in, size);
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = in[i] >= 0x20 && in[i] < 0x7f ? (char)in[i] : '?';
+	out[n] = '\0';
+}
+
+void rpd_thread_entry_decode(const uint8_t in[RPD_THREAD_ENTRY_SIZE],
+			     struct rpd_thread *t)
+{
+	uint32_t state = get_le32(in + 4);
+
+	t->tid = (int32_t)get_le32(in);
+	t->state = state <= RPD_THREAD_DELETED ? (enum rpd_thread_state)state :
+						 RPD_THREAD_UNKNOWN;
+	t->flags = get_le32(in + 8);
+	t->priority = (int32_t)get_le32(in + 12);
+	t->tcb = get_le64(in + 16);
+	t->stack_low = get_le64(in + 24);
+	t->stack_high = get_le64(in + 32);
+	t->stack_unused = get_le64(in + 40);
+	t->regs_known = get_le32(in + 48);
+	decode_text(t->name, in + 56, RPD_THREAD_NAME_SIZE);
+	decode_text(t->blocked_on, in + 88, RPD_THREAD_BLOCKED_ON_SIZE);
+}
+
+const char *rpd_thread_state_name(enum rpd_thread_state state)
+{
+	static const char *const names[] = {
+		[RPD_THREAD_UNKNOWN] = "unknown",
+		[RPD_THREAD_RUNNING] = "running",
+		[RPD_THREAD_READY] = "ready",
+		[RPD_THREAD_BLOCKED] = "blocked",
+		[RPD_THREAD_SUSPENDED] = "suspended",
+		[RPD_THREAD_DELETED] = "deleted",
+	};
+
+	return (unsigned)state < ARRAY_SIZE(names) ? names[state] : "unknown";
+}
+
+const char *rpd_register_source_name(enum rpd_register_source source)
+{
+	static const char *const names[] = {
+		[RPD_REGS_NONE] = "none",
+		[RPD_REGS_CRASH_RECORD] = "crash record",
+		[RPD_REGS_ZEPHYR_COREDUMP] = "zephyr coredump",
+		[RPD_REGS_EXCEPTION_FRAME] =
+			"exception frame recovered from memory",
+	};
+
+	return (unsigned)source < ARRAY_SIZE(names) ? names[source] : "none";
+}
+
 /* ---- parsing ---- */
 
 int rpd_note_next(const uint8_t *seg, uint64_t size, uint64_t align,
@@ -306,6 +380,8 @@ static int check_rproc_note(const struct rpd_note *note, size_t nsegments)
 		return check_array(note, "trace", RPD_TRACE_ENTRY_SIZE);
 	case RPD_NT_SEGMAP:
 		return check_segmap(note, nsegments);
+	case RPD_NT_THREADS:
+		return check_array(note, "threads", RPD_THREAD_ENTRY_SIZE);
 	case RPD_NT_CRASH_RECORD:
 		if (note->descsz > RPD_CRASH_RECORD_NOTE_MAX)
 			return rpd_fail(

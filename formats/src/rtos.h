@@ -22,16 +22,7 @@
 
 #include "dwarf_types.h"
 #include "rproc/rprocdump.h"
-
-/*
- * The remote's memory as dumped. read() fills all len bytes and returns
- * 0, or returns a negative errno (-ENOENT: not in the dump) and the
- * buffer's contents are undefined.
- */
-struct rpd_memory {
-	int (*read)(void *ctx, uint64_t addr, void *buf, size_t len);
-	void *ctx;
-};
+#include "target_memory.h"
 
 #define RPD_RTOS_MAX_TASKS 256
 #define RPD_RTOS_MAX_PROBLEMS 64
@@ -79,7 +70,9 @@ struct rpd_task {
 	 */
 	struct rpd_arm_regs regs;
 	uint32_t regs_known; /* bit i: r[i]; RPD_REG_XPSR_BIT: xpsr */
-	uint32_t exc_return; /* when the port saves it (have_exc_return) */
+	/* When the port saves it (have_exc_return); for the current task the
+	 * one it last resumed with, when its stale context is still intact */
+	uint32_t exc_return;
 	bool have_exc_return;
 	/* The task used the FPU: s16-s31 were saved by the port and the
 	 * hardware stacked an extended frame, whose s0-s15 and FPSCR are

@@ -1045,7 +1045,7 @@ static void object_name(struct walk *w, uint64_t q, char *name, size_t size)
 	registered_name(w, q, name, size);
 	if (!name[0] && rpd_firmware_symbol_at(w->fw, q, &sym) == 0 &&
 	    sym->addr == q && sym->type == STT_OBJECT)
-		snprintf(name, size, "%.*s", QUEUE_NAME_MAX - 1, sym->name);
+		snprintf(name, size, "%s", sym->name);
 	if (name[0] && strlen(name) + 1 < size)
 		strcat(name, " ");
 }
@@ -1109,7 +1109,7 @@ static void describe_event_list(struct walk *w, uint64_t list, char *out)
 {
 	const struct layout *L = &w->L;
 	enum queue_kind kind;
-	char name[QUEUE_NAME_MAX + 1];
+	char name[RPD_TASK_BLOCKED_ON_SIZE];
 
 	if (L->have_queue && list >= L->queue_receive &&
 	    looks_like_queue(w, list - L->queue_receive, &kind)) {
@@ -1240,14 +1240,37 @@ static int decode_context(struct walk *w, struct rpd_task *t, const char **why)
 	return 0;
 }
 
+/*
+ * The running task's saved context is the one it resumed from, stale but
+ * for its EXC_RETURN, which says whether the task had used the FPU: its
+ * FPCA is still set, so the frame of its crash is FP-extended. The task
+ * has since written over the rest of that dead stack, maybe over that
+ * word too: only a value of EXC_RETURN's shape is taken.
+ */
+static void stale_exc_return(struct walk *w, struct rpd_task *t)
+{
+	struct rpd_task stale = *t;
+	const char *why;
+
+	decode_context(w, &stale, &why);
+	if (stale.have_exc_return && valid_exc_return(stale.exc_return)) {
+		t->exc_return = stale.exc_return;
+		t->have_exc_return = true;
+	}
+}
+
 static void task_context(struct walk *w, struct rpd_task *t)
 {
 	struct rpd_task keep = *t;
 	const char *why;
 	char high[24] = "?";
 
-	if (!w->frame || t->current || !t->saved_sp)
+	if (!w->frame || !t->saved_sp)
 		return;
+	if (t->current) {
+		stale_exc_return(w, t);
+		return;
+	}
 	if ((t->stack_low && t->saved_sp < t->stack_low) ||
 	    (t->stack_high && t->saved_sp >= t->stack_high)) {
 		if (t->stack_high)

@@ -33,6 +33,7 @@ import sys
 from rpdtest import core_check
 
 EXCEPTION_FRAME = "<exception frame>"
+RAISING_FUNCTIONS = ("rproc_crash_raise", "rproc_crash_assert")
 GDB_SIGNAL_FRAME = "<signal handler called>"
 FAILURES = core_check.FAILURES
 
@@ -72,8 +73,13 @@ def frame_names(report):
 
 
 def truth_faulting_line(truth):
-    """File and line GDB showed for the first frame after the handler."""
+    """File and line GDB showed for the first frame after the handler, or,
+    for a crash raised by a call (no handler), for the raising function's
+    caller."""
     bt = truth["backtrace"]
+    if truth.get("capture") == "raise":
+        m = re.search(r" at (\S+):(\d+)$", bt[1]) if len(bt) > 1 else None
+        return (m.group(1), int(m.group(2))) if m else None
     for i, line in enumerate(bt):
         if GDB_SIGNAL_FRAME in line and i + 1 < len(bt):
             m = re.search(r" at (\S+):(\d+)$", bt[i + 1])
@@ -110,10 +116,13 @@ def check_fault(truth, report):
 
 
 def check_report(truth, report):
+    # The core's first context is the crashed code at the faulting
+    # instruction: the live frames below the handler's.
     names = frame_names(report)
-    if names != truth["frames"]:
+    want, _ = core_check.core_view(truth)
+    if names != want:
         fail("frames differ from the live target:\n  ours: %s\n  live: %s"
-             % (names, truth["frames"]))
+             % (names, want))
     if report["method"] != "cfi":
         fail("method %r with full CFI" % report["method"])
     idx = report["faulting_frame"]
@@ -126,9 +135,23 @@ def check_report(truth, report):
             fail("faulting frame at %s:%s, live %s:%d" %
                  (got["file"], got["line"], want[0], want[1]))
     regs = report["registers"]
-    if regs.get("pc") != report["frames"][idx or 0]["pc"]:
-        fail("interrupted pc 0x%x is not the faulting frame's" %
-             regs.get("pc", 0))
+    # The record holds all of them, r9 too, whatever the unwinder knows.
+    names = ["r%d" % i for i in range(13)] + ["sp", "lr", "pc", "xpsr"]
+    missing = [n for n in names if n not in regs]
+    if missing:
+        fail("registers the crash record holds are missing: %s" % missing)
+    _, live = core_check.core_view(truth)
+    differ = [n for n in live if regs.get(n) != live[n]]
+    if differ:
+        fail("registers differ from the live CPU's: %s" %
+             ["%s ours %s live 0x%x" % (n, hex(regs[n]) if n in regs else None,
+                                        live[n]) for n in differ])
+    if regs.get("pc") != report["frames"][0]["pc"]:
+        fail("interrupted pc 0x%x is not frame 0's" % regs.get("pc", 0))
+    if truth.get("capture") == "raise" and idx is not None and \
+            report["frames"][idx]["function"] in RAISING_FUNCTIONS:
+        fail("the faulting frame is the raising function %s" %
+             report["frames"][idx]["function"])
     check_fault(truth, report)
     if not re.fullmatch(r"[0-9a-f]{16}", report["signature"]):
         fail("signature %r is not 16 hex digits" % report["signature"])
@@ -145,6 +168,58 @@ def check_text(args, core, fw, report):
              (first, want, at["function"]))
     if report["signature"] not in res.stdout:
         fail("text output lacks the signature")
+
+
+def check_no_registers(args, truth):
+    """A core without registers has no frames, says so, and no signature:
+    a constant one would lump every such crash together."""
+    core = os.path.join(args.workdir, "noregs.core")
+    res = subprocess.run([args.collect, "--input",
+                          os.path.join(args.recorded, "dump.elf"),
+                          "--output", core, "--force"],
+                         capture_output=True, text=True, timeout=120)
+    if res.returncode != 0:
+        fail("rproc-collect without firmware failed: " + res.stderr)
+        return
+    report, _ = analyze_json(args, core, None)
+    if report is None:
+        return
+    if report["frames"] or report["method"] != "none" or \
+            report["signature"] is not None:
+        fail("without registers: frames %s, method %r, signature %r" %
+             (report["frames"], report["method"], report["signature"]))
+    text = analyze(args, core, None, json_out=False).stdout
+    if "Signature: none" not in text:
+        fail("without registers the text gives a signature:\n" + text)
+    check_rederived(args, truth, core)
+
+
+def check_rederived(args, truth, core):
+    """The firmware found later gives back everything the core would
+    have had: the analyzer derives it from the core's memory, and
+    rproc-collect --input CORE writes a core that has it."""
+    fw = os.path.join(args.recorded, "fw.elf")
+    want = core_check.interrupted_frames(truth)
+    report, _ = analyze_json(args, core, fw)
+    if report and (not report["derived"] or
+                   report["registers_source"] != "crash record" or
+                   frame_names(report) != want):
+        fail("re-derived with --firmware: derived %r, source %r, frames %s,"
+             " live %s" % (report["derived"], report["registers_source"],
+                           frame_names(report), want))
+    again = os.path.join(args.workdir, "recollected.core")
+    res = subprocess.run([args.collect, "--input", core, "--firmware", fw,
+                          "--output", again, "--force"],
+                         capture_output=True, text=True, timeout=120)
+    if res.returncode != 0 or "registers from the crash record" not in \
+            res.stderr:
+        fail("rproc-collect --input CORE --firmware: %d %s" %
+             (res.returncode, res.stderr))
+        return
+    report, _ = analyze_json(args, again, fw)
+    if report and (report["derived"] or frame_names(report) != want):
+        fail("re-collected core: derived %r, frames %s, live %s" %
+             (report["derived"], frame_names(report), want))
 
 
 def check_scenario(args, truth, fw):
@@ -169,6 +244,7 @@ def check_scenario(args, truth, fw):
              (reports[0]["signature"], reports[1]["signature"]))
     if reports[0]["frames"] != reports[1]["frames"]:
         fail(".core.gz and plain core give different frames")
+    check_no_registers(args, truth)
 
 
 def check_no_cfi(args, truth, fw):

@@ -111,7 +111,7 @@ static void test_exception_names(void **state)
 		{ 6, "UsageFault" }, { 7, "SecureFault" },
 		{ 11, "SVCall" },    { 14, "PendSV" },
 		{ 15, "SysTick" },   { 16, "IRQ 0" },
-		{ 47, "IRQ 31" },    { 0, "reserved 0" },
+		{ 47, "IRQ 31" },    { 0, "thread mode" },
 		{ 8, "reserved 8" }, { 13, "reserved 13" },
 	};
 	char buf[32];

@@ -32,7 +32,7 @@ import time
 
 from rpdtest import core_check
 from rpdtest.dumpgen import MIB, make_dump, patched_layout
-from rpdtest.elf_image import elf_notes, elf_phdrs
+from rpdtest.elf_image import RPROC_NT_INFO, elf_notes, elf_phdrs
 
 NAME_RE = re.compile(r"^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.(\d{8}T\d{6}Z)"
                      r"\.([0-9a-f]{8})(\.\d+)?\.core\.gz$")
@@ -667,7 +667,7 @@ def case_crash_time(w):
           cores)
     info = [d for o, t, d in elf_notes(inflated(os.path.join(w.store,
                                                              cores[0])))
-            if o == "RPROC" and t == 1]
+            if o == "RPROC" and t == RPROC_NT_INFO]
     check(info and b"crash_time=1767225600\0" in info[0],
           "the core's info note lacks the kernel's crash time")
     check_stored_core(w, cores[0])

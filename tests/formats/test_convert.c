@@ -365,25 +365,35 @@ static void test_registers_and_notes(void **state)
 
 	convert(dump, len, f->fw, &c);
 
-	/* Handler context first: pc = handler, lr = EXC_RETURN, sp = msp. */
+	/* One context, the crashed code's own: the record's interrupted
+	 * registers, not the handler's. */
 	n = rpd_core_find_note(c.core, "CORE", NT_PRSTATUS, 0);
 	assert_non_null(n);
 	assert_int_equal(n->descsz, 148);
-	assert_int_equal(get_le32((const uint8_t *)n->desc + 72 + 15 * 4),
-			 0x200);
-	assert_int_equal(get_le32((const uint8_t *)n->desc + 72 + 14 * 4),
-			 0xfffffff9);
-	assert_int_equal(get_le32((const uint8_t *)n->desc + 72 + 13 * 4),
-			 RAM_DA + 0x1ee0);
-	assert_int_equal(get_le16((const uint8_t *)n->desc + 12),
-			 8 /* SIGFPE */);
-	/* Then the interrupted context itself. */
-	n = rpd_core_find_note(c.core, "CORE", NT_PRSTATUS, 1);
-	assert_non_null(n);
+	assert_int_equal(get_le32((const uint8_t *)n->desc + 24), 1);
 	assert_int_equal(get_le32((const uint8_t *)n->desc + 72 + 15 * 4),
 			 0x120);
+	assert_int_equal(get_le32((const uint8_t *)n->desc + 72 + 14 * 4),
+			 0x101);
+	assert_int_equal(get_le32((const uint8_t *)n->desc + 72 + 13 * 4),
+			 RAM_DA + 0x1f00);
 	assert_int_equal(get_le32((const uint8_t *)n->desc + 72 + 4 * 4),
 			 0x1004);
+	assert_int_equal(get_le16((const uint8_t *)n->desc + 12),
+			 8 /* SIGFPE */);
+	assert_null(rpd_core_find_note(c.core, "CORE", NT_PRSTATUS, 1));
+	assert_int_equal(rpd_core_nthreads(c.core), 1);
+	{
+		struct rpd_thread t;
+
+		assert_int_equal(rpd_core_thread(c.core, 0, &t), 0);
+		assert_int_equal(t.tid, 1);
+		assert_int_equal(t.flags & RPD_THREAD_CRASHED,
+				 RPD_THREAD_CRASHED);
+		assert_int_equal(t.regs_known, 0x1ffff);
+	}
+	assert_string_equal(rpd_core_info(c.core, "registers"), "crash record");
+	assert_string_equal(rpd_core_info(c.core, "format"), "2");
 	assert_non_null(rpd_core_find_note(c.core, "CORE", NT_PRPSINFO, 0));
 	assert_non_null(rpd_core_find_note(c.core, "GDB", NT_GDB_TDESC, 0));
 	assert_non_null(rpd_core_find_note(c.core, RPD_NOTE_OWNER,
@@ -404,8 +414,8 @@ static void test_registers_and_notes(void **state)
 	/* Read back through the library, the contexts are what the notes'
 	 * bytes hold (struct elf_prstatus: pid at 24, cursig at 12, r0-r15
 	 * and cpsr from 72). */
-	assert_int_equal(rpd_core_ncontexts(c.core), 2);
-	for (size_t i = 0; i < 2; i++) {
+	assert_int_equal(rpd_core_ncontexts(c.core), 1);
+	for (size_t i = 0; i < 1; i++) {
 		const uint8_t *d;
 		struct rpd_context ctx;
 

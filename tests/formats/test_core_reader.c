@@ -255,6 +255,31 @@ static void test_valid(void **state)
 	}
 }
 
+/* A core of format 1 numbered its RPROC notes 1-4: read under today's
+ * types; the same numbers under another owner stay what they are. */
+static void test_format1_types(void **state)
+{
+	struct test_note notes[ARRAY_SIZE(base_notes)];
+	struct spec sp = base_spec(ELFCLASS32);
+	struct rpd_core *core;
+	size_t len;
+	uint8_t *b;
+
+	memcpy(notes, base_notes, sizeof(notes));
+	for (size_t i = 0; i < ARRAY_SIZE(notes); i++)
+		if (!strcmp(notes[i].owner, "RPROC"))
+			notes[i].type -= RPD_NT_INFO - 1;
+	sp.notes = notes;
+	b = build(&sp, &len);
+	if (rpd_core_open_mem(b, len, &core) < 0)
+		fail_msg("%s", rpd_error());
+	check_base(core);
+	assert_null(rpd_core_find_note(core, RPD_NOTE_OWNER, 1, 0));
+	assert_non_null(rpd_core_find_note(core, "CORE", NT_PRSTATUS, 0));
+	rpd_core_free(core);
+	free(b);
+}
+
 /* Register contexts of a machine whose layout the library does not know are
  * counted but not read; a core without notes has none. */
 static void test_contexts_other_machine(void **state)
@@ -825,6 +850,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_contexts_other_machine),
 		cmocka_unit_test(test_valid),
+		cmocka_unit_test(test_format1_types),
 		cmocka_unit_test(test_read_errors),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_bad_notes),

@@ -237,6 +237,23 @@ static void test_contexts_psp(void **state)
 	assert_int_equal(ctx[1].xpsr, 0x01000005);
 }
 
+static void test_contexts_fp_frame(void **state)
+{
+	struct rproc_crash_record rec = good_record();
+	struct rpd_arm_regs ctx[2];
+	struct rpd_crash c;
+
+	/* A usage fault in code that used the FPU, on the main stack. */
+	rec.flags |= RPROC_CRASH_F_FP_FRAME;
+	rec.exc_number = 6;
+	rec.regs.exc_return = 0xffffffe9;
+	rec.regs.sp = MSP + 0x68;
+	assert_int_equal(rpd_crash_parse(&rec, sizeof(rec), &c), 0);
+	assert_int_equal(rpd_crash_contexts(&c, ctx), 2);
+	check_interrupted(&ctx[0], &c);
+	check_handler(&ctx[1], &c);
+}
+
 static void test_contexts_thread(void **state)
 {
 	struct rproc_crash_record rec = good_record();
@@ -258,6 +275,39 @@ static void test_contexts_thread(void **state)
 	check_interrupted(&ctx[0], &c);
 }
 
+/*
+ * rproc_crash_raise() called from an interrupt handler: the registers are
+ * those at its first instruction, no exception frame, no handler context.
+ */
+static void test_contexts_raised(void **state)
+{
+	struct rproc_crash_record rec = good_record();
+	struct rpd_arm_regs ctx[2];
+	struct rpd_crash c;
+
+	rec.reason = RPROC_CRASH_REASON_ASSERT;
+	rec.flags = RPROC_CRASH_F_FRAME_VALID | RPROC_CRASH_F_RAISED;
+	rec.exc_number = 16 + 5; /* IRQ 5 */
+	rec.regs.sp = MSP;
+	rec.regs.pc = 0x00000b36; /* rproc_crash_raise */
+	rec.regs.lr = 0x000005d1; /* into its caller */
+	rec.regs.xpsr = 0x01000000 | 21;
+	rec.regs.exc_return = 0;
+	rec.regs.handler_pc = 0;
+	assert_int_equal(rpd_crash_parse(&rec, sizeof(rec), &c), 0);
+	assert_int_equal(c.flags & RPROC_CRASH_F_RAISED, RPROC_CRASH_F_RAISED);
+	assert_int_equal(rpd_crash_contexts(&c, ctx), 1);
+	check_interrupted(&ctx[0], &c);
+	assert_int_equal(ctx[0].r[15], 0x00000b36);
+
+	/* The flag alone says there is no handler to show. */
+	rec.regs.handler_pc = HANDLER_PC;
+	rec.flags |= RPROC_CRASH_F_PSP;
+	assert_int_equal(rpd_crash_parse(&rec, sizeof(rec), &c), 0);
+	assert_int_equal(rpd_crash_contexts(&c, ctx), 1);
+	check_interrupted(&ctx[0], &c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,7 +320,9 @@ int main(void)
 		cmocka_unit_test(test_reason_names),
 		cmocka_unit_test(test_contexts_msp),
 		cmocka_unit_test(test_contexts_psp),
+		cmocka_unit_test(test_contexts_fp_frame),
 		cmocka_unit_test(test_contexts_thread),
+		cmocka_unit_test(test_contexts_raised),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

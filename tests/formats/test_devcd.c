@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "core_format.h"
 #include "rproc/rprocdump.h"
 #include "testutil.h"
 #include "util.h"
@@ -77,7 +78,7 @@ static uint8_t *patched_notes(size_t *len)
 	uint8_t trace[16] = { 1, 2, 3 };
 
 	*len = 0;
-	add_note(&notes, len, "RPROC", RPD_NT_INFO, info, sizeof(info));
+	add_note(&notes, len, "RPROC", RPD_DEVCD_NT_INFO, info, sizeof(info));
 	add_note(&notes, len, "RPROC", 99, trace, 5);
 	add_note(&notes, len, "GNU", 3, trace, sizeof(trace));
 	return notes;
@@ -302,7 +303,7 @@ static void test_notes_tolerated(void **state)
 	struct dump d;
 
 	(void)state;
-	add_note(&notes, &len, "RPROC", RPD_NT_INFO, desc, sizeof(desc));
+	add_note(&notes, &len, "RPROC", RPD_DEVCD_NT_INFO, desc, sizeof(desc));
 	d = make_dump(2, three_segs, 3, notes, len - 2);
 	assert_int_equal(rpd_devcd_open_mem(d.buf, d.len, "devcd1", &dump), 0);
 	assert_string_equal(rpd_devcd_info(dump, "name"), "m4");
@@ -318,7 +319,7 @@ static void test_notes_tolerated(void **state)
 	memcpy(n8 + 20, "twelve bytes", 12);
 	put_le32(n8 + 36, 6);
 	put_le32(n8 + 40, sizeof(desc));
-	put_le32(n8 + 44, RPD_NT_INFO);
+	put_le32(n8 + 44, RPD_DEVCD_NT_INFO);
 	memcpy(n8 + 48, "RPROC", 6);
 	memcpy(n8 + 56, desc, sizeof(desc));
 	d = make_dump(2, three_segs, 3, n8, sizeof(n8));
@@ -346,7 +347,7 @@ static void test_bad_notes(void **state)
 	/* An info string that is not key=value. */
 	notes = NULL;
 	len = 0;
-	add_note(&notes, &len, "RPROC", RPD_NT_INFO, "name=m4\0oops", 13);
+	add_note(&notes, &len, "RPROC", RPD_DEVCD_NT_INFO, "name=m4\0oops", 13);
 	d = make_dump(1, three_segs, 3, notes, len);
 	expect_open_error(&d, d.len, -EINVAL, "\"oops\" is not key=value");
 	free(d.buf);
@@ -375,8 +376,8 @@ static void test_bad_notes(void **state)
 	/* Two info notes. */
 	notes = NULL;
 	len = 0;
-	add_note(&notes, &len, "RPROC", RPD_NT_INFO, "a=1", 4);
-	add_note(&notes, &len, "RPROC", RPD_NT_INFO, "b=2", 4);
+	add_note(&notes, &len, "RPROC", RPD_DEVCD_NT_INFO, "a=1", 4);
+	add_note(&notes, &len, "RPROC", RPD_DEVCD_NT_INFO, "b=2", 4);
 	d = make_dump(1, three_segs, 3, notes, len);
 	expect_open_error(&d, d.len, -EINVAL, "more than one RPROC info note");
 	free(d.buf);
@@ -700,7 +701,7 @@ static void test_malformed_headers(void **state)
 	free(d.buf);
 
 	/* A note segment after the first program header. */
-	add_note(&notes, &len, "RPROC", RPD_NT_INFO, "a=1", 4);
+	add_note(&notes, &len, "RPROC", RPD_DEVCD_NT_INFO, "a=1", 4);
 	d = make_dump(1, three_segs, 3, notes, len);
 	memcpy(phdr_field(&d, 1, 0, 0), phdr_field(&d, 0, 0, 0), 32);
 	put_le32(phdr_field(&d, 0, 0, 0), 1);

@@ -252,22 +252,84 @@ struct rpd_arm_regs {
 	uint32_t xpsr;
 };
 
+/* The registers of the code that crashed, as the record holds them. */
+void rpd_crash_interrupted_regs(const struct rpd_crash *crash,
+				struct rpd_arm_regs *regs);
+
 /* The contexts a debugger should show, current first: the handler frame
  * (pc = handler, lr = EXC_RETURN) from which GDB unwinds through the stacked
  * exception frame, and the interrupted context itself, for unwinders that
- * cannot step through an exception frame. Returns how many (1 or 2). */
+ * cannot step through an exception frame (first when GDB cannot either:
+ * a frame on the PSP or an FPU frame). A record without a handler
+ * (handler_pc 0: a crash raised by a call, RPROC_CRASH_F_RAISED, or taken
+ * from another handler's frame) has the crashed context only. Returns how
+ * many (1 or 2). */
 size_t rpd_crash_contexts(const struct rpd_crash *crash,
 			  struct rpd_arm_regs ctx[2]);
 
 /* ---- stored core: notes ----------------------------------------------- */
 
 #define RPD_NOTE_OWNER "RPROC"
+/*
+ * BFD (GDB, objdump) reads core notes by type whatever their owner, so the
+ * types are chosen where no core note lives ("RP" in the high half). Cores
+ * of format 1 used 1-4, which BFD took for NT_PRSTATUS, NT_FPREGSET and
+ * NT_PRPSINFO; the reader maps those to these.
+ */
 enum rpd_note_type {
-	RPD_NT_INFO = 1,	 /* NUL-separated key=value strings */
-	RPD_NT_TRACE = 2,	 /* trace buffers (rproc-core(5)) */
-	RPD_NT_CRASH_RECORD = 3, /* raw struct rproc_crash_record bytes */
-	RPD_NT_SEGMAP = 4,	 /* segment map (rproc-core(5)) */
+	RPD_NT_INFO = 0x52500001,	  /* NUL-separated key=value strings */
+	RPD_NT_TRACE = 0x52500002,	  /* trace buffers (rproc-core(5)) */
+	RPD_NT_CRASH_RECORD = 0x52500003, /* raw struct rproc_crash_record */
+	RPD_NT_SEGMAP = 0x52500004,	  /* segment map (rproc-core(5)) */
+	RPD_NT_THREADS = 0x52500005,	  /* tasks of the remote's RTOS */
 };
+
+/* Where the registers of the crashed context came from, in order of
+ * trust; the core's info note names it (key "registers"). */
+enum rpd_register_source {
+	RPD_REGS_NONE,
+	RPD_REGS_CRASH_RECORD,	  /* the firmware's rprocdump crash record */
+	RPD_REGS_ZEPHYR_COREDUMP, /* Zephyr's coredump, found in RAM */
+	RPD_REGS_EXCEPTION_FRAME, /* recovered from memory: see rproc-core(5) */
+};
+const char *rpd_register_source_name(enum rpd_register_source source);
+
+enum rpd_thread_state {
+	RPD_THREAD_UNKNOWN,
+	RPD_THREAD_RUNNING,
+	RPD_THREAD_READY,
+	RPD_THREAD_BLOCKED,
+	RPD_THREAD_SUSPENDED,
+	RPD_THREAD_DELETED,
+};
+const char *rpd_thread_state_name(enum rpd_thread_state state);
+
+#define RPD_THREAD_CRASHED (1u << 0)	    /* the context that crashed */
+#define RPD_THREAD_STACK_OVERFLOW (1u << 1) /* went past its stack */
+#define RPD_THREAD_HAVE_PRIORITY (1u << 2)
+#define RPD_THREAD_HAVE_STACK_UNUSED (1u << 3)
+#define RPD_THREAD_FP_CONTEXT (1u << 4) /* its saved context has s16-s31 */
+
+#define RPD_THREAD_NAME_SIZE 32
+#define RPD_THREAD_BLOCKED_ON_SIZE 64
+
+/* A task (thread) of the remote, as the RPROC threads note records it. */
+struct rpd_thread {
+	int32_t tid; /* pr_pid of its NT_PRSTATUS; 0: no registers */
+	enum rpd_thread_state state;
+	uint32_t flags;	  /* RPD_THREAD_* */
+	int32_t priority; /* with RPD_THREAD_HAVE_PRIORITY; RTOS's own scale */
+	uint64_t tcb;	  /* address of its control block, 0 if none */
+	uint64_t stack_low, stack_high; /* [low, high); 0 0: unknown */
+	uint64_t stack_unused; /* with RPD_THREAD_HAVE_STACK_UNUSED: bytes of
+				* the stack never written (fill intact) */
+	uint32_t regs_known;   /* bit n: r[n] known; bit 16: xPSR */
+	/* Printable ASCII, whatever the remote wrote. */
+	char name[RPD_THREAD_NAME_SIZE + 1];
+	char blocked_on[RPD_THREAD_BLOCKED_ON_SIZE + 1]; /* "" if not blocked */
+};
+/* The "format" the info note of cores written by this library carries. */
+#define RPD_CORE_FORMAT_VERSION 2
 
 /* How one of the core's segments relates to the firmware: an entry of the
  * RPROC segment map note. */
@@ -380,6 +442,39 @@ int rpd_core_context(const struct rpd_core *core, size_t i,
 size_t rpd_core_nsegmap(const struct rpd_core *core);
 int rpd_core_segmap(const struct rpd_core *core, size_t i,
 		    struct rpd_segmap_entry *entry);
+
+/* The crashed remote's threads with their registers, the crashed first. */
+struct rpd_core_threads {
+	enum rpd_register_source source; /* of the crashed thread's registers */
+	char source_detail[192];
+	bool derived; /* from the core's memory and fw, not from its notes */
+	bool have_crash;
+	struct rpd_crash crash; /* the crash record, with have_crash */
+	char reason[48]; /* else the reason a Zephyr coredump gives, or "" */
+	char rtos[16];	 /* "FreeRTOS", or "" */
+	char rtos_port[32];
+	char problems[512]; /* what could not be read, "; "-separated */
+	size_t n;
+	struct rpd_thread *threads;
+	struct rpd_arm_regs *regs; /* regs[i] of threads[i], if its tid != 0 */
+};
+
+/*
+ * rpd_core_threads() - the threads of a core, with their registers
+ * @core: the core
+ * @fw: the firmware that ran, or NULL
+ * @out: filled; release with rpd_core_threads_release()
+ *
+ * Read from the core's notes; but when the core has no threads note
+ * (format 1) or no registers (the firmware was missing when it was
+ * collected) and fw is given, derived anew from the core's memory and fw
+ * as rpd_convert() would: the crash record, RTOS tasks, an exception frame.
+ *
+ * Return: 0 or a negative errno.
+ */
+int rpd_core_threads(const struct rpd_core *core, const struct rpd_firmware *fw,
+		     struct rpd_core_threads *out);
+void rpd_core_threads_release(struct rpd_core_threads *threads);
 
 /* One copy of a read-only section of the firmware in the core's memory. */
 struct rpd_readonly_check {
@@ -534,7 +629,8 @@ enum rpd_firmware_match {
 
 struct rpd_convert_result {
 	enum rpd_firmware_match firmware_match;
-	bool have_registers; /* a valid crash record was found */
+	bool have_registers; /* of the crashed context, from any source */
+	enum rpd_register_source register_source;
 	bool truncated;
 	size_t nsegments;   /* PT_LOADs written */
 	uint64_t core_size; /* bytes of the (uncompressed) core */

@@ -17,6 +17,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define RPROC_TRACE_MAGIC 0x43525452u /* "RTRC" in memory order */
 #define RPROC_TRACE_VERSION 1u
 
@@ -26,7 +30,15 @@ struct rproc_trace_buffer {
 	uint16_t header_size; /* 0x06 offset of data[] (16) */
 	uint32_t size;	      /* 0x08 bytes in data[], a power of two */
 	uint32_t head;	      /* 0x0c bytes ever written, mod 2^32 */
-	char data[];	      /* 0x10 */
+#ifndef __cplusplus
+	char data[]; /* 0x10 */
+#endif
+	/* In C++, which has no flexible array members, the ring follows
+	 * without a name: only C code (rproc_trace.c) writes it. */
 };
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* RPROC_TRACE_BUFFER_H */
