@@ -14,18 +14,17 @@
  *                   pxEndOfStack, trace facility, the tick count 256 ticks
  *                   before its wrap (long delays go to the overflow list)
  * and FIXTURE_SMALL_RAM (cm0) fits the micro:bit's 16 KiB.
+ *
+ * What it shares with the e2e crash firmware is in
+ * tests/fixtures/freertos/FreeRTOSConfig_common.h.
  */
 #ifndef FREERTOS_CONFIG_H
 #define FREERTOS_CONFIG_H
 
 #include <stdint.h>
 
-#define configCPU_CLOCK_HZ 25000000u
-#define configTICK_RATE_HZ 1000u
-#define configUSE_PREEMPTION 1
-#define configUSE_TIME_SLICING 1
-#define configUSE_IDLE_HOOK 0
-#define configUSE_TICK_HOOK 0
+#include "../../fixtures/freertos/FreeRTOSConfig_common.h"
+
 #define configMAX_PRIORITIES 6
 #ifdef FIXTURE_SMALL_RAM
 #define configMINIMAL_STACK_SIZE 100
@@ -34,21 +33,12 @@
 #define configMINIMAL_STACK_SIZE 160
 #define configTOTAL_HEAP_SIZE (16 * 1024)
 #endif
-#define configUSE_16_BIT_TICKS 0
-#define configIDLE_SHOULD_YIELD 1
-#define configUSE_MUTEXES 1
 #define configUSE_RECURSIVE_MUTEXES 1
-#define configUSE_COUNTING_SEMAPHORES 1
 #define configQUEUE_REGISTRY_SIZE 6
-#define configUSE_TASK_NOTIFICATIONS 1
-#define configSUPPORT_STATIC_ALLOCATION 1
-#define configSUPPORT_DYNAMIC_ALLOCATION 1
 #define configKERNEL_PROVIDED_STATIC_MEMORY 1
 #define configCHECK_FOR_STACK_OVERFLOW 0
 #define configUSE_MALLOC_FAILED_HOOK 0
 
-#define configUSE_TIMERS 1
-#define configTIMER_TASK_PRIORITY 4
 #define configTIMER_QUEUE_LENGTH 4
 #define configTIMER_TASK_STACK_DEPTH (configMINIMAL_STACK_SIZE + 40)
 
@@ -83,20 +73,9 @@
 /* The test reads the layouts the compiler gave (fixture_layout.h). */
 #define configINCLUDE_FREERTOS_TASK_C_ADDITIONS_H 1
 
-#define INCLUDE_vTaskPrioritySet 1
-#define INCLUDE_uxTaskPriorityGet 1
-#define INCLUDE_vTaskDelete 1
-#define INCLUDE_vTaskSuspend 1
-#define INCLUDE_vTaskDelayUntil 1
-#define INCLUDE_vTaskDelay 1
-#define INCLUDE_xTaskGetSchedulerState 1
-#define INCLUDE_uxTaskGetStackHighWaterMark 1
-#define INCLUDE_xTaskGetCurrentTaskHandle 1
 #define INCLUDE_xTaskGetIdleTaskHandle 1
 
-/* mps2 boards implement 3 priority bits. */
-#define configPRIO_BITS 3
-#define configKERNEL_INTERRUPT_PRIORITY (7u << (8 - configPRIO_BITS))
+/* The highest priority that may call FreeRTOS ISR APIs: 4. */
 #define configMAX_SYSCALL_INTERRUPT_PRIORITY (4u << (8 - configPRIO_BITS))
 
 void fixture_assert_failed(const char *file, int line);

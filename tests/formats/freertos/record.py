@@ -5,6 +5,7 @@
     record.py --firmware fw.elf --machine mps2-an385 --outdir DIR
               [--qemu qemu-system-arm] [--gdb gdb-multiarch] [--fp]
               [--pendsv xPortPendSVHandler] [--code BASE:SIZE] [--ram BASE:SIZE]
+              [--timeout SECONDS]
 
 Runs the firmware under GDB (record_gdb.py) until fixture_snapshot(), and
 writes to DIR:
@@ -18,93 +19,85 @@ writes to DIR:
   code.bin   the code memory (--code, default 256 KiB at 0x0)
   gdb.log, qemu.log
 
-Exits 0, or 1 with a message naming what failed.
+QEMU, GDB and the memories' files are the crash recorders' own
+(tests/fixtures/harness/recording.py). Exits 0, or 1 with a message naming
+what failed.
 """
 import argparse
+import json
 import os
-import socket
-import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "fixtures", "harness"))
+
+# pylint: disable=wrong-import-position
+from recording import (RecordError, add_qemu_arguments,  # noqa: E402
+                       clear_outputs, free_tcp_port, gdb_batch_command,
+                       memory_save_commands, qemu_command, run_recorder,
+                       run_under_gdb)
+
+GDB_SCRIPT = os.path.join(HERE, "record_gdb.py")
+OUTPUTS = ("truth.txt", "ram.bin", "code.bin")
+# -icount: time counts instructions, so the run is the same whatever the
+# host's load (with QEMU's default sleep=on: see recording.qemu_command()).
+ICOUNT_SHIFT = 3
 
 
-def free_tcp_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def stop(proc):
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+def gdb_config(args, port):
+    """What record_gdb.py reads (from the JSON file $REC_CONFIG names)."""
+    memories = ((*args.code, "code"), (*args.ram, "ram"))
+    return {
+        "port": port,
+        "truth": os.path.join(args.outdir, "truth.txt"),
+        "fp": args.fp,
+        "pendsv": args.pendsv,
+        "code": list(args.code),
+        "ram": list(args.ram),
+        # Through the CPU, as it sees them: on mps2-an505 the secure
+        # aliases are not in the machine's physical map, which pmemsave
+        # reads, and on the micro:bit pmemsave reads other bytes too.
+        "save": memory_save_commands(args.outdir, memories, through_cpu=True),
+    }
 
 
 def record(args):
-    os.makedirs(args.outdir, exist_ok=True)
-    outputs = {name: os.path.join(args.outdir, name)
-               for name in ("truth.txt", "ram.bin", "code.bin")}
-    for path in outputs.values():
-        if os.path.exists(path):
-            os.unlink(path)
+    """Record the firmware's snapshot into args.outdir; return the outdir."""
+    clear_outputs(args.outdir, OUTPUTS)
     port = free_tcp_port()
-    # -icount: time counts instructions, so the run is the same whatever
-    # the host's load.
-    qemu_cmd = [args.qemu, "-M", args.machine, "-nographic", "-S",
-                "-icount", "shift=3",
-                "-gdb", f"tcp:127.0.0.1:{port}", "-kernel", args.firmware]
-    gdb_cmd = [args.gdb, "-batch", "-nx", "-ex", f"set $rec_port = {port}",
-               "-x", os.path.join(HERE, "record_gdb.py"), args.firmware]
-    env = dict(os.environ, REC_OUT=outputs["truth.txt"],
-               REC_RAM=outputs["ram.bin"], REC_CODE=outputs["code.bin"],
-               REC_FP="1" if args.fp else "0", REC_PENDSV=args.pendsv,
-               REC_RAM_AT=args.ram, REC_CODE_AT=args.code)
-    with open(os.path.join(args.outdir, "qemu.log"), "wb") as qemu_log:
-        qemu = subprocess.Popen(qemu_cmd, stdin=subprocess.DEVNULL,
-                                stdout=qemu_log, stderr=subprocess.STDOUT)
-        try:
-            gdb = subprocess.run(gdb_cmd, stdin=subprocess.DEVNULL, env=env,
-                                 capture_output=True, text=True,
-                                 timeout=args.timeout)
-        except subprocess.TimeoutExpired as e:
-            with open(os.path.join(args.outdir, "gdb.log"), "wb") as f:
-                f.write(e.stdout or b"")
-                f.write(e.stderr or b"")
-            sys.exit(f"record.py: {args.firmware}: no snapshot within "
-                     f"{args.timeout} s (see gdb.log)")
-        finally:
-            stop(qemu)
-    with open(os.path.join(args.outdir, "gdb.log"), "w") as f:
-        f.write(gdb.stdout + gdb.stderr)
-    missing = [name for name, path in outputs.items()
-               if not os.path.exists(path)]
-    if gdb.returncode != 0 or missing:
-        last = (gdb.stdout + gdb.stderr).strip().splitlines()[-3:]
-        sys.exit(f"record.py: {args.firmware}: GDB exited {gdb.returncode}, "
-                 f"missing {' '.join(missing) or 'nothing'}: {' | '.join(last)}")
+    with tempfile.TemporaryDirectory(prefix="record_freertos.") as workdir:
+        config_path = os.path.join(workdir, "config.json")
+        with open(config_path, "w") as f:
+            json.dump(gdb_config(args, port), f)
+        run_under_gdb(
+            qemu_command(args.qemu, args.machine, args.firmware, port,
+                         icount=ICOUNT_SHIFT, icount_sleep=True),
+            gdb_batch_command(args.gdb, GDB_SCRIPT, args.firmware),
+            args.outdir, args.timeout, args.firmware,
+            env=dict(os.environ, REC_CONFIG=config_path), check=True)
+    missing = [name for name in OUTPUTS
+               if not os.path.exists(os.path.join(args.outdir, name))]
+    if missing:
+        raise RecordError(f"{args.firmware}: GDB wrote no {' '.join(missing)} "
+                          f"(see {args.outdir}/gdb.log)")
+    return args.outdir
 
 
 def memory(text):
-    """BASE:SIZE, checked, as the string record_gdb.py reads."""
+    """BASE:SIZE, checked, as (base, size)."""
     try:
         base, size = (int(x, 0) for x in text.split(":"))
     except ValueError as e:
         raise argparse.ArgumentTypeError(f"{text}: not BASE:SIZE") from e
-    return f"{base:#x}:{size:#x}"
+    return base, size
 
 
 def main():
+    """Parse the command line and record; return the exit status."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--firmware", required=True)
-    p.add_argument("--machine", required=True)
-    p.add_argument("--outdir", required=True)
-    p.add_argument("--qemu", default="qemu-system-arm")
-    p.add_argument("--gdb", default="gdb-multiarch")
+    add_qemu_arguments(p, 60)
+    p.add_argument("--machine", required=True, help="the QEMU board")
     p.add_argument("--fp", action="store_true",
                    help="the CPU has an FPU: record s0-s31 and FPSCR")
     p.add_argument("--pendsv", default="xPortPendSVHandler",
@@ -113,9 +106,9 @@ def main():
                    help="the code memory, BASE:SIZE")
     p.add_argument("--ram", default="0x20000000:0x10000", type=memory,
                    help="the RAM, BASE:SIZE")
-    p.add_argument("--timeout", type=int, default=60)
-    record(p.parse_args())
+    return run_recorder("record.py", p, record,
+                        lambda outdir: f"{', '.join(OUTPUTS)} in {outdir}")
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

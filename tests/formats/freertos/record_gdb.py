@@ -16,27 +16,24 @@ Ground truth for the FreeRTOS walker, taken from the live CPU:
   bottom of its stack (what uxTaskGetStackHighWaterMark() counts);
   then the memories, read through the CPU.
 
-Parameters come from GDB convenience variables set by record.py:
-$rec_port (remote port), and the environment: REC_OUT (truth file),
-REC_RAM, REC_CODE (memory files), REC_RAM_AT, REC_CODE_AT (their
-BASE:SIZE), REC_FP (1 when the CPU has an FPU), REC_PENDSV (the port's
-PendSV handler).
+Parameters come from the JSON file record.py names in $REC_CONFIG: port
+(the gdbstub's), truth (the truth file), fp (true when the CPU has an FPU),
+pendsv (the port's PendSV handler), code and ram ([base, size] of the
+memories), save (the GDB commands that save the memories, from
+recording.memory_save_commands()).
 """
+import json
 import os
 import struct
 
 import gdb  # pylint: disable=import-error
 
-OUT = os.environ["REC_OUT"]
-HAS_FP = os.environ.get("REC_FP") == "1"
-
-def memory(name):
-    base, size = (int(x, 0) for x in os.environ[name].split(":"))
-    return base, size
-
-
-RAM_BASE, RAM_SIZE = memory("REC_RAM_AT")
-CODE_BASE, CODE_SIZE = memory("REC_CODE_AT")
+with open(os.environ["REC_CONFIG"], encoding="utf-8") as config_file:
+    CONFIG = json.load(config_file)
+OUT = CONFIG["truth"]
+HAS_FP = CONFIG["fp"]
+RAM_BASE, RAM_SIZE = CONFIG["ram"]
+CODE_BASE, CODE_SIZE = CONFIG["code"]
 RAM_END = RAM_BASE + RAM_SIZE
 # The firmware's objects whose addresses the walker names.
 OBJECTS = ("ctrl_q", "full_q", "lock", "events", "xTimerQueue")
@@ -173,9 +170,8 @@ def snapshot():
 def main():
     gdb.execute("set pagination off")
     gdb.execute("set confirm off")
-    port = int(gdb.parse_and_eval("$rec_port"))
-    gdb.execute(f"target remote tcp:127.0.0.1:{port}")
-    PendSVAfterMrs(f"*((char *){os.environ['REC_PENDSV']} + 4)",
+    gdb.execute(f"target remote tcp:127.0.0.1:{CONFIG['port']}")
+    PendSVAfterMrs(f"*((char *){CONFIG['pendsv']} + 4)",
                    internal=True)
     gdb.Breakpoint("fixture_snapshot")
     gdb.Breakpoint("fixture_fault")
@@ -187,11 +183,8 @@ def main():
                            f"{gdb.parse_and_eval('fixture_assert_line')})")
     print(f"record_gdb: {hits} context switches")
     snapshot()
-    # Through the CPU, as it sees them: on mps2-an505 the secure aliases
-    # are not in the machine's physical map, which pmemsave reads.
-    for path, base, size in ((os.environ["REC_CODE"], CODE_BASE, CODE_SIZE),
-                             (os.environ["REC_RAM"], RAM_BASE, RAM_SIZE)):
-        gdb.execute(f"dump binary memory {path} {base:#x} {base + size:#x}")
+    for command in CONFIG["save"]:
+        gdb.execute(command)
     gdb.execute("kill")
 
 
