@@ -672,7 +672,53 @@ static void test_offsets_table(void **state)
 	rpd_rtos_state_release(&s);
 }
 
-int main(void)
+/* ---- fuzz seeds ------------------------------------------------------------ */
+
+static void write_seed(const char *dir, const char *name)
+{
+	char *path;
+	FILE *f;
+
+	if (asprintf(&path, "%s/%s", dir, name) < 0)
+		abort();
+	f = fopen(path, "wb");
+	if (!f || fwrite(fx->ram, 1, RAM_LEN, f) != RAM_LEN || fclose(f))
+		fail_msg("%s: cannot write", path);
+	free(path);
+}
+
+/* RAM images of the stand-in elf that walk fully, and the corruptions
+ * the tests above make, for fuzz_rtos_zephyr. */
+static int write_seeds(const char *elf, const char *dir)
+{
+	struct rpd_rtos_state s;
+
+	fx = calloc(1, sizeof(*fx));
+	load_firmware(elf);
+	if (walk(&s) < 0 || s.ntasks != ZS_NTHREADS || s.nproblems)
+		fail_msg("%s: the seed does not walk fully", elf);
+	rpd_rtos_state_release(&s);
+	write_seed(dir, "zephyr-rtos-crash");
+	set_next(ZS_LOGGER, (uint32_t)fx->tcb[ZS_CONS]);
+	write_seed(dir, "zephyr-rtos-loop");
+	build_ram();
+	set_next(ZS_IDLE, 0x30000000u);
+	put32(fx->tcb[ZS_RX] + fx->layout[ZS_OFF_STACK_SIZE], 0x7fffffffu);
+	write_seed(dir, "zephyr-rtos-bad-pointers");
+	build_ram();
+	memset(fx->ram + (symbol("arch_blk") - RAM_BASE), 0,
+	       4 * ARCH_BLK_V2_WORDS);
+	write_seed(dir, "zephyr-rtos-no-coredump");
+	unload_firmware();
+	free(fx);
+	return 0;
+}
+
+/*
+ *   test_rtos_zephyr                    the tests
+ *   test_rtos_zephyr --seeds ELF DIR    fuzz seeds for the stand-in ELF
+ */
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_threads),
@@ -686,5 +732,7 @@ int main(void)
 		cmocka_unit_test(test_offsets_table),
 	};
 
+	if (argc == 4 && !strcmp(argv[1], "--seeds"))
+		return write_seeds(argv[2], argv[3]);
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
