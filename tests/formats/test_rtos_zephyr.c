@@ -20,6 +20,7 @@
  * and partial output, in bounded time; and the same firmware without
  * DWARF for the kernel, read through _kernel_thread_info_offsets.
  */
+#include <elf.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -672,6 +673,132 @@ static void test_offsets_table(void **state)
 	rpd_rtos_state_release(&s);
 }
 
+/* ---- end to end: a devcoredump of that memory, converted ----------------- */
+
+#define CODE_LEN 0x1000u
+
+/* A devcoredump as Linux makes it: bare PT_LOADs of code and RAM. */
+static uint8_t *make_dump(size_t *len)
+{
+	const size_t hdr = sizeof(Elf32_Ehdr) + 2 * sizeof(Elf32_Phdr);
+	uint8_t *d = calloc(1, hdr + CODE_LEN + RAM_LEN);
+	Elf32_Ehdr *eh = (Elf32_Ehdr *)d;
+	Elf32_Phdr *ph = (Elf32_Phdr *)(d + sizeof(*eh));
+
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS32;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_ident[EI_VERSION] = EV_CURRENT;
+	eh->e_type = ET_CORE;
+	eh->e_machine = EM_NONE;
+	eh->e_version = EV_CURRENT;
+	eh->e_phoff = sizeof(*eh);
+	eh->e_ehsize = sizeof(*eh);
+	eh->e_phentsize = sizeof(*ph);
+	eh->e_phnum = 2;
+	ph[0] = (Elf32_Phdr){ PT_LOAD,	(Elf32_Off)hdr, 0,	     0,
+			      CODE_LEN, CODE_LEN,	PF_R | PF_X, 0 };
+	ph[1] = (Elf32_Phdr){ PT_LOAD,	   (Elf32_Off)(hdr + CODE_LEN),
+			      RAM_BASE,	   RAM_BASE,
+			      RAM_LEN,	   RAM_LEN,
+			      PF_R | PF_W, 0 };
+	/* The code as loaded: the image's bytes, up to its end. */
+	for (uint64_t a = 0; a < CODE_LEN; a++)
+		if (rpd_firmware_read(fx->fw, a, d + hdr + a, 1) < 0)
+			break;
+	memcpy(d + hdr + CODE_LEN, fx->ram, RAM_LEN);
+	*len = hdr + CODE_LEN + RAM_LEN;
+	return d;
+}
+
+static char *convert_to_core(void)
+{
+	static const struct rpd_convert_info info = {
+		.rproc_name = "m4",
+		.firmware_name = "standin.elf",
+		.crash_type = "fatal error",
+		.crash_time = 1700000000,
+	};
+	struct test_mem_sink out = { 0 };
+	struct rpd_sink sink = test_mem_sink(&out);
+	struct rpd_convert_result result;
+	struct rpd_devcd *dump;
+	size_t len;
+	uint8_t *buf = make_dump(&len);
+	char *path;
+
+	assert_int_equal(rpd_devcd_open_mem(buf, len, "dump", &dump), 0);
+	if (rpd_convert(dump, fx->fw, &info, &sink, &result) < 0)
+		fail_msg("rpd_convert: %s", rpd_error());
+	rpd_devcd_free(dump);
+	path = test_write_file(fx->dir, "core", out.buf, out.len);
+	free(out.buf);
+	free(buf);
+	return path;
+}
+
+static void check_core_threads(const char *path)
+{
+	struct rpd_core_threads threads;
+	struct rpd_core *core;
+	size_t len;
+	void *buf = test_read_file(path, &len);
+
+	assert_int_equal(rpd_core_open_mem(buf, len, &core), 0);
+	assert_int_equal(rpd_core_threads(core, fx->fw, &threads), 0);
+	assert_false(threads.derived);
+	assert_int_equal(threads.source, RPD_REGS_ZEPHYR_COREDUMP);
+	assert_string_equal(threads.rtos, "Zephyr");
+	assert_int_equal(threads.n, ZS_NTHREADS);
+	for (size_t k = 0; k < threads.n; k++) {
+		assert_string_equal(threads.threads[k].name, names[order[k]]);
+		assert_int_equal(threads.threads[k].tid, (int32_t)k + 1);
+	}
+	assert_int_equal(threads.regs[0].r[13], fx->fault_frame + 0x20);
+	rpd_core_threads_release(&threads);
+	rpd_core_free(core);
+	free(buf);
+}
+
+static size_t count(const char *s, const char *what)
+{
+	size_t n = 0;
+
+	for (; (s = strstr(s, what)); s += strlen(what))
+		n++;
+	return n;
+}
+
+/* rpd_convert: one NT_PRSTATUS per thread, main first; GDB lists them. */
+static void test_core(void **state)
+{
+	char *core = convert_to_core(), *out, *threads;
+
+	(void)state;
+	check_core_threads(core);
+	if (system("command -v gdb-multiarch >/dev/null 2>&1")) {
+		free(core);
+		skip();
+	}
+	out = test_run("cd '%s' && gdb-multiarch -nx -batch "
+		       "-ex 'echo @@THREADS\\n' -ex 'info threads' "
+		       "-ex 'echo @@BT\\n' -ex 'thread apply all bt 1' "
+		       "standin.elf '%s' 2>&1",
+		       fx->dir, core);
+	if (getenv("RPD_TEST_SHOW_GDB"))
+		print_message("%s", out);
+	threads = strstr(out, "@@THREADS");
+	assert_non_null(threads);
+	assert_non_null(strstr(threads, "@@BT"));
+	*strstr(threads, "@@BT") = '\0';
+	if (count(threads, "LWP ") != ZS_NTHREADS || strstr(out, ".reg"))
+		fail_msg("gdb on the core:\n%s", out);
+	assert_non_null(strstr(threads, "* 1    LWP 1"));
+	assert_non_null(strstr(threads + strlen(threads) + 1, "thread_code"));
+	free(out);
+	free(core);
+}
+
 /* ---- fuzz seeds ------------------------------------------------------------ */
 
 static void write_seed(const char *dir, const char *name)
@@ -728,6 +855,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_next_outside),
 		cmocka_unit_test(test_absurd_stack),
 		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_core),
 		/* last: it swaps the firmware */
 		cmocka_unit_test(test_offsets_table),
 	};
