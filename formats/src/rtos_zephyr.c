@@ -474,16 +474,25 @@ static int layout_from_table(struct walk *w)
 	return 0;
 }
 
+/* DWARF first; Zephyr's table when DWARF lacks (or garbles) the types. */
 static int load_layout(struct walk *w)
 {
+	char why[160] = "";
 	uint64_t addr, size;
-	int r = layout_from_dwarf(w);
+	int r = layout_from_dwarf(w), t;
 
+	if (r == 0)
+		return 0;
 	if (r != -ENOENT)
-		return r;
-	r = layout_from_table(w);
+		snprintf(why, sizeof(why), "%s", rpd_error());
+	w->L = (struct layout){ 0 }; /* nothing of a half-read layout */
+	t = layout_from_table(w);
+	if (t == 0 && r != -ENOENT)
+		problem(w, "%s", why);
+	if (t != -ENOENT)
+		return t;
 	if (r != -ENOENT)
-		return r;
+		return rpd_fail(r, "%s", why);
 	if (rpd_firmware_symbol(w->fw, "_kernel", &addr, &size) == 0 &&
 	    rpd_firmware_symbol(w->fw, "z_thread_entry", &addr, &size) == 0)
 		return rpd_fail(
