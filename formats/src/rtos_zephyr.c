@@ -13,16 +13,19 @@
  * the list, state, priority, name and saved context, but no stack
  * bounds and no wait queue.
  *
- * State, from _thread_base.thread_state (include/zephyr/kernel_structs.h
- * in 3.4, kernel/include/kernel_structs.h before it; macros, so not in
- * DWARF): _THREAD_DUMMY 0x01, _THREAD_PENDING 0x02, bit 2 0x04
- * (_THREAD_PRESTART up to 3.6, unused in 3.7-4.0, _THREAD_SLEEPING
- * since), _THREAD_DEAD 0x08, _THREAD_SUSPENDED 0x10, _THREAD_ABORTING
- * 0x20, _THREAD_SUSPENDING 0x40 (3.5 and newer), _THREAD_QUEUED 0x80.
- * A sleeping thread is marked suspended (up to 4.0) or sleeping (newer),
- * with its timeout armed either way: bit 2 or _THREAD_SUSPENDED with
- * base.timeout linked is "sleep"; without it, suspended (bit 2 alone is
- * then a 3.4 thread not started yet).
+ * State, from _thread_base.thread_state: the _THREAD_* bits of
+ * include/zephyr/kernel_structs.h (macros, so not in DWARF), the same in
+ * every stored version from 3.4 on except bit 2: _THREAD_DUMMY 0x01,
+ * _THREAD_PENDING 0x02, _THREAD_DEAD 0x08, _THREAD_SUSPENDED 0x10,
+ * _THREAD_ABORTING 0x20, _THREAD_SUSPENDING 0x40 (after 3.4),
+ * _THREAD_QUEUED 0x80; bit 2 is _THREAD_PRESTART (3.4: not started yet)
+ * in older versions, _THREAD_SLEEPING in later ones, and not defined
+ * there at all in the newest (@ 0485c1a2). kernel/sched.c's
+ * z_tick_sleep() marks a sleeping thread suspended (3.4) or sleeping
+ * (later), with its timeout armed either way: bit 2 or
+ * _THREAD_SUSPENDED with base.timeout linked is "sleep"; without a
+ * timeout, suspended (bit 2 alone: a 3.4 thread not started, or one
+ * sleeping forever). A pending thread names its wait queue's object.
  *
  * Saved context (arch/arm/core/.../swap_helper.S, PendSV): r4-r11 and the
  * PSP go to k_thread.callee_saved (v1-v8, psp); the PSP points at the
