@@ -164,6 +164,22 @@ static void add_source_frames(struct backtrace *bt, struct symbolizer *sym,
 		};
 }
 
+/*
+ * No call returns to the first instruction of a function: an RTOS starts a
+ * task with lr pointing there (FreeRTOS's prvTaskExitError), so the frame
+ * below the task's entry function is none.
+ */
+static bool returns_to_function_start(const struct backtrace *bt,
+				      struct symbolizer *sym, size_t i)
+{
+	const struct unwind_frame *f = &bt->unwound.frames[i];
+	uint64_t start, end;
+
+	return sym && is_call_return(f, i, &bt->unwound) &&
+	       symbolizer_function_range(sym, f->pc, &start, &end) == 0 &&
+	       (start & ~1ull) == (f->pc & ~1ull); /* Thumb bit aside */
+}
+
 /* Expands the unwound frames into source frames and finds the faulting
  * one. */
 static int symbolize_frames(struct backtrace *bt, struct symbolizer *sym)
@@ -185,6 +201,11 @@ static int symbolize_frames(struct backtrace *bt, struct symbolizer *sym)
 		    !seen_exception) {
 			seen_exception = next_faults = true;
 			bt->faulting = SIZE_MAX; /* unless a frame follows */
+		}
+		/* The thread's first frame was the last: as at the entry. */
+		if (returns_to_function_start(bt, sym, i)) {
+			bt->unwound.stop[0] = '\0';
+			break;
 		}
 		add_source_frames(bt, sym, i);
 	}

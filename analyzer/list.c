@@ -241,6 +241,7 @@ static void print_json(struct json_writer *j, const struct stored_dumps *s,
 		json_string(j, "remote", d->remote);
 		json_string(j, "firmware", d->firmware);
 		json_string(j, "reason", d->reason);
+		json_string(j, "registers", d->registers);
 		json_uint(j, "size", d->disk_size);
 		if (d->error)
 			json_null(j, "core_size");

@@ -34,6 +34,7 @@ static void describe_core(struct stored_dump *d, const struct rpd_core *core)
 	if (!reason || !*reason)
 		reason = rpd_core_info(core, "crash_type");
 	d->remote = strdup_or_null(rpd_core_info(core, "name"));
+	d->registers = strdup_or_null(rpd_core_info(core, "registers"));
 	d->firmware = strdup_or_null(rpd_core_info(core, "firmware"));
 	d->reason = strdup_or_null(reason);
 	d->truncated = truncated && !strcmp(truncated, "1");
@@ -70,6 +71,7 @@ static void stored_dump_clear(struct stored_dump *d)
 	free(d->remote);
 	free(d->firmware);
 	free(d->reason);
+	free(d->registers);
 }
 
 /* Newest first; equal times by file name, so that the order is stable. */

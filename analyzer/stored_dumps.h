@@ -22,7 +22,8 @@ struct stored_dump {
 	/* From the info note; NULL when absent. */
 	char *remote;
 	char *firmware;
-	char *reason; /* crash_reason, else crash_type */
+	char *reason;	 /* crash_reason, else crash_type */
+	char *registers; /* where the crashed context's registers came from */
 };
 
 struct stored_dumps {

@@ -10,9 +10,9 @@
  * defines the name, and a name that is nowhere one walk of every unit's
  * top level, after which all further lookups are hash lookups.
  *
- * All walks draw on one budget of DIEs per firmware, so a sibling chain
- * that loops (DW_AT_sibling pointing back) ends the walk instead of the
- * program.
+ * Each lookup draws on a budget of DIEs it may visit, so a sibling chain
+ * that loops (DW_AT_sibling pointing back) ends the lookup instead of the
+ * program; a reader kept for many lookups never runs dry.
  */
 #include <dwarf.h>
 #include <stdio.h>
@@ -21,8 +21,8 @@
 #include "firmware_internal.h"
 #include "util.h"
 
-/* A large firmware has a few 100 000 top-level DIEs; 8 M is far beyond
- * and still a fraction of a second. */
+/* DIEs one lookup may visit: a large firmware has a few 100 000
+ * top-level DIEs; 8 M is far beyond and still a fraction of a second. */
 #define DIE_BUDGET (1u << 23)
 #define MAX_UNITS (1u << 16)
 /* typedef / qualifier chains, and declaration-to-definition hops */
@@ -63,7 +63,7 @@ struct rpd_dwarf {
 	size_t nentries, entries_cap;
 	uint32_t *buckets; /* 1 + index of the first entry; 0: empty */
 	size_t nbuckets;   /* a power of two */
-	size_t budget;	   /* DIEs that may still be visited */
+	size_t budget;	   /* DIEs the current lookup may still visit */
 };
 
 /* ---- errors and the budget ---------------------------------------------- */
@@ -81,6 +81,12 @@ static bool visit(struct rpd_dwarf *dw)
 		return false;
 	dw->budget--;
 	return true;
+}
+
+/* Every lookup of the API starts with a full budget. */
+static void new_lookup(struct rpd_dwarf *dw)
+{
+	dw->budget = DIE_BUDGET;
 }
 
 static int budget_fail(const struct rpd_dwarf *dw)
@@ -751,6 +757,7 @@ int rpd_dwarf_variable(struct rpd_dwarf *dw, const char *name,
 	Dwarf_Die die;
 	int r;
 
+	new_lookup(dw);
 	r = lookup(dw, NS_VARIABLE, name, score_variable,
 		   want.unit == NO_UNIT ? 6 : 7, &want, want.unit, &e);
 	if (r == -ENOENT)
@@ -796,6 +803,7 @@ int rpd_dwarf_type(struct rpd_dwarf *dw, const char *name,
 	Dwarf_Die die;
 	int tag = 0, r;
 
+	new_lookup(dw);
 	for (size_t i = 0; i < ARRAY_SIZE(tags); i++) {
 		size_t n = strlen(tags[i].prefix);
 
@@ -821,6 +829,7 @@ int rpd_dwarf_member(struct rpd_dwarf *dw, const struct rpd_dwarf_type *type,
 	struct rpd_dwarf_member cur = { .offset = 0, .type = *type };
 	const char *p = path;
 
+	new_lookup(dw);
 	if (!*path || strnlen(path, MAX_PATH_LEN + 1) > MAX_PATH_LEN)
 		return rpd_fail(-EINVAL, "%s: DWARF: bad member path",
 				dw->path);
@@ -872,6 +881,7 @@ int rpd_dwarf_array(struct rpd_dwarf *dw, const struct rpd_dwarf_type *type,
 {
 	Dwarf_Die die = type->die;
 
+	new_lookup(dw);
 	if (type->kind != RPD_DWARF_ARRAY)
 		return rpd_fail(-EINVAL, "%s: DWARF: not an array type",
 				dw->path);
@@ -884,6 +894,7 @@ int rpd_dwarf_pointee(struct rpd_dwarf *dw, const struct rpd_dwarf_type *type,
 	Dwarf_Die die = type->die;
 	int r;
 
+	new_lookup(dw);
 	if (type->kind != RPD_DWARF_POINTER)
 		return rpd_fail(-EINVAL, "%s: DWARF: not a pointer type",
 				dw->path);
@@ -946,6 +957,7 @@ int rpd_dwarf_enumerator(struct rpd_dwarf *dw,
 	Dwarf_Die die;
 	int r;
 
+	new_lookup(dw);
 	if (type) {
 		die = type->die;
 		r = type->kind == RPD_DWARF_ENUM ?

@@ -58,8 +58,8 @@
 /* The kernel's constants; macros, so not in DWARF. */
 #define STACK_FILL_BYTE 0xa5   /* tskSTACK_FILL_BYTE */
 #define WAITING_NOTIFICATION 1 /* taskWAITING_NOTIFICATION */
-#define OVERFLOW_CHECK_BYTES \
-	16 /* what configCHECK_FOR_STACK_OVERFLOW 2 checks */
+/* the bytes configCHECK_FOR_STACK_OVERFLOW 2 checks */
+#define OVERFLOW_CHECK_BYTES 16
 
 /* ARMv7-M / ARMv8-M exception return and frame (the architecture's). */
 #define EXC_RETURN_PREFIX 0xff000000u
@@ -84,8 +84,13 @@ struct layout {
 
 	uint64_t tcb_size;
 	struct field top_of_stack, priority, stack, end_of_stack;
-	uint32_t state_item, event_item, name, notify_state;
-	uint32_t name_len, notify_len;
+	uint32_t state_item, event_item, name;
+	uint32_t name_len;
+	/* ucNotifyState[notify_len] (V10.4+: uint8_t, taskWAITING_NOTIFICATION),
+	 * or eNotifyState (older: an enum, eWaitingNotification) */
+	struct field notify_state;
+	uint32_t notify_len;
+	uint64_t notify_waiting;
 	bool have_end_of_stack, have_notify_state, mpu_settings;
 	unsigned stack_word; /* sizeof(StackType_t) */
 
@@ -291,6 +296,12 @@ static int load_lists(struct walk *w, const struct rpd_dwarf_type *list,
 		r = scalar_of(w, &mini, PATHS("xItemValue"), &mini_value);
 	if (r < 0)
 		return layout_fail(w, r, "List_t");
+	if (item->size > L->tcb_size ||
+	    L->state_item > L->tcb_size - item->size ||
+	    L->event_item > L->tcb_size - item->size)
+		return rpd_fail(
+			-EINVAL,
+			"FreeRTOS TCB_t: its list items are not inside it");
 	L->end_next =
 		(struct field){ L->list_end + mini_next.off, mini_next.size };
 	L->end_value =
@@ -304,11 +315,36 @@ static int load_lists(struct walk *w, const struct rpd_dwarf_type *list,
 	return r < 0 ? layout_fail(w, r, "ListItem_t") : 0;
 }
 
+static void load_notify_state(struct walk *w, const struct rpd_dwarf_type *tcb)
+{
+	struct layout *L = &w->L;
+	struct rpd_dwarf_array array;
+	struct rpd_dwarf_member m;
+	int64_t waiting;
+
+	if (member_of(w, tcb, PATHS("ucNotifyState"), &m) == 0 &&
+	    rpd_dwarf_array(w->dw, &m.type, &array) == 0 &&
+	    array.element.size == 1) {
+		L->notify_state = (struct field){ (uint32_t)m.offset, 1 };
+		L->notify_len = (uint32_t)MIN(array.count, m.type.size);
+		L->notify_waiting = WAITING_NOTIFICATION;
+		L->have_notify_state = true;
+	} else if (scalar_of(w, tcb, PATHS("ucNotifyState", "eNotifyState"),
+			     &L->notify_state) == 0) {
+		L->notify_len = 1;
+		L->notify_waiting = WAITING_NOTIFICATION;
+		if (rpd_dwarf_enumerator(w->dw, NULL, "eWaitingNotification",
+					 &waiting) == 0)
+			L->notify_waiting = (uint64_t)waiting;
+		L->have_notify_state = true;
+	}
+}
+
 static int load_tcb(struct walk *w, const struct rpd_dwarf_type *tcb,
 		    struct rpd_dwarf_type *item)
 {
 	struct layout *L = &w->L;
-	struct rpd_dwarf_type name, notify, stack_ptr, word;
+	struct rpd_dwarf_type name, stack_ptr, word;
 	struct rpd_dwarf_array array;
 	struct rpd_dwarf_member m;
 	int r;
@@ -354,16 +390,7 @@ static int load_tcb(struct walk *w, const struct rpd_dwarf_type *tcb,
 	/* The configuration's optional members. */
 	L->have_end_of_stack = pointer_of(w, tcb, PATHS("pxEndOfStack"),
 					  &L->end_of_stack) == 0;
-	if (offset_of(w, tcb, PATHS("ucNotifyState", "eNotifyState"),
-		      &L->notify_state, &notify) == 0) {
-		L->have_notify_state = true;
-		L->notify_len = 1;
-		if (rpd_dwarf_array(w->dw, &notify, &array) == 0 &&
-		    array.element.size == 1)
-			L->notify_len = (uint32_t)MIN(array.count, notify.size);
-		else if (notify.size != 1)
-			L->have_notify_state = false; /* an enum of 4 bytes */
-	}
+	load_notify_state(w, tcb);
 	L->mpu_settings = rpd_dwarf_has_member(w->dw, tcb, "xMPUSettings");
 	return 0;
 }
@@ -1236,6 +1263,7 @@ static void task_context(struct walk *w, struct rpd_task *t)
 {
 	struct rpd_task keep = *t;
 	const char *why;
+	char high[24] = "?";
 
 	if (!w->frame || !t->saved_sp)
 		return;
@@ -1245,12 +1273,14 @@ static void task_context(struct walk *w, struct rpd_task *t)
 	}
 	if ((t->stack_low && t->saved_sp < t->stack_low) ||
 	    (t->stack_high && t->saved_sp >= t->stack_high)) {
+		if (t->stack_high)
+			snprintf(high, sizeof(high), "0x%llx",
+				 (unsigned long long)t->stack_high);
 		problem(w,
 			"task %s (TCB 0x%llx): pxTopOfStack 0x%llx is outside its stack [0x%llx, %s): context not read",
 			t->name, (unsigned long long)t->tcb,
 			(unsigned long long)t->saved_sp,
-			(unsigned long long)t->stack_low,
-			t->stack_high ? "its end" : "end unknown");
+			(unsigned long long)t->stack_low, high);
 		return;
 	}
 	if (decode_context(w, t, &why) == 0)
@@ -1318,7 +1348,9 @@ static bool notify_waiting(const struct walk *w, const uint8_t *tcb,
 	const struct layout *L = &w->L;
 
 	for (uint32_t i = 0; L->have_notify_state && i < L->notify_len; i++)
-		if (tcb[L->notify_state + i] == WAITING_NOTIFICATION) {
+		if (get_field(tcb, (struct field){ L->notify_state.off + i,
+						   L->notify_state.size }) ==
+		    L->notify_waiting) {
 			*index = i;
 			return true;
 		}
@@ -1448,7 +1480,9 @@ static void check_fill(struct walk *w)
 				       t->saved_sp < t->stack_low) ||
 				      (filled && t->stack_unused >= 0 &&
 				       t->stack_unused < OVERFLOW_CHECK_BYTES);
-		if (t->stack_high && t->saved_sp >= t->stack_high)
+		/* task_context() said so for those it decodes. */
+		if ((t->current || !w->frame) && t->stack_high &&
+		    t->saved_sp >= t->stack_high)
 			problem(w,
 				"task %s (TCB 0x%llx): pxTopOfStack 0x%llx is above its stack",
 				t->name, (unsigned long long)t->tcb,

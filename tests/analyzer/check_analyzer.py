@@ -185,7 +185,8 @@ def check_list(args):
                     reason=expected_reason(d), size=os.path.getsize(
                         d["path"]), core_size=len(d["data"]),
                     corefile="complete", truncated=False, file=d["path"],
-                    error=None, time_source="crash_time")
+                    error=None, time_source="crash_time",
+                    registers=core_info(d["data"]).get("registers"))
         for k, v in want.items():
             check(o.get(k) == v, "list --json: %s of %s is %r, expected %r"
                   % (k, d["path"], o.get(k), v))

@@ -266,15 +266,85 @@ def check_threads(args, truth, core):
             fail("task %s: frames %s, live %s" % (task["name"], names, live))
 
 
-def check_dwfl(args, truth, core):
+def dwfl_threads(out):
+    """{tid: [function]} from dwfl_unwind's "TID n:" and "#k 0xPC fn"."""
+    threads, cur = {}, None
+    for line in out.splitlines():
+        m = re.match(r"^TID (\d+)", line)
+        if m:
+            cur = threads.setdefault(int(m.group(1)), [])
+            continue
+        m = re.match(r"^#\d+ 0x[0-9a-f]+ (\S+)", line)
+        if m and cur is not None and m.group(1) != "??":
+            cur.append(m.group(1))
+    return threads
+
+
+def check_dwfl(args, truth, core, note):
+    """libdwfl unwinds every thread down to its entry function: the live
+    functions, in order (it names the function holding an inlined call,
+    so some live frames are not among its). Past a FreeRTOS task's entry
+    it goes on through prvTaskExitError, whose frame repeats (GDB stops
+    there, libdwfl at its depth limit): those are not compared."""
     res = run([args.dwfl, os.path.join(args.recorded, "fw.elf"), core])
     if res.returncode != 0:
         fail("libdwfl failed on the core: %s%s" % (res.stdout, res.stderr))
         return
-    threads = re.findall(r"^TID (\d+)", res.stdout, re.M)
+    threads = dwfl_threads(res.stdout)
     if len(threads) != len(live_tasks(truth)):
         fail("libdwfl sees %d threads, the firmware has %d tasks" %
              (len(threads), len(live_tasks(truth))))
+    by_tid = {t["tid"]: t["name"] for t in note if t["tid"]}
+    tasks = {t["name"]: t for t in live_tasks(truth)}
+    for tid, frames in sorted(threads.items()):
+        task = tasks.get(by_tid.get(tid))
+        if task is None:
+            continue
+        bt = truth["fault"]["backtrace"] if task["state"] == "running" \
+            else task["backtrace"]
+        live = [f["function"] for f in bt["frames"]
+                if not f.get("task_exit")]
+        own = []
+        for f in frames:
+            if f not in live:
+                break
+            own.append(f)
+        if not own or not core_check.is_subsequence(own, live) or \
+                own[-1] != live[-1]:
+            fail("libdwfl, task %r: %s, live %s" % (task["name"], frames,
+                                                    live))
+
+
+def check_rederived(args, truth, core):
+    """Collected without its firmware, the core has no registers; the
+    firmware found later gives every task back, in the analyzer and in a
+    core collected again from the first."""
+    fw = os.path.join(args.recorded, "fw.elf")
+    bare = os.path.join(args.workdir, "nofw.core")
+    again = os.path.join(args.workdir, "recollected.core")
+    res = run([args.collect, "--input", os.path.join(args.recorded,
+                                                      "dump.elf"),
+               "--output", bare, "--force"])
+    if res.returncode != 0 or "no registers" not in res.stderr:
+        fail("rproc-collect without firmware: %d %s" %
+             (res.returncode, res.stderr))
+        return
+    want = sorted(t["name"] for t in live_tasks(truth))
+    report = analyze(args, "threads", bare)
+    if report and sorted(t["name"] or "" for t in report["threads"]) != want:
+        fail("re-derived threads %s, live %s" %
+             ([t["name"] for t in report["threads"]], want))
+    res = run([args.collect, "--input", bare, "--firmware", fw,
+               "--output", again, "--force"])
+    if res.returncode != 0:
+        fail("rproc-collect --input CORE --firmware: %s" % res.stderr)
+        return
+    report = analyze(args, "crash", again)
+    if report and (report["derived"] or report["crashed_thread"] !=
+                   truth["crashed_task"]):
+        fail("re-collected core: derived %r, crashed %r, live %r" %
+             (report["derived"], report["crashed_thread"],
+              truth["crashed_task"]))
 
 
 def main():
@@ -298,7 +368,8 @@ def main():
         check_crash(args, truth, core)
         if truth["tasks"]:
             check_threads(args, truth, core)
-        check_dwfl(args, truth, core)
+        check_dwfl(args, truth, core, note)
+        check_rederived(args, truth, core)
     print("%s: %s" % (os.path.basename(args.recorded.rstrip("/")),
                       "FAILED" if FAILURES else "ok"))
     return 1 if FAILURES else 0

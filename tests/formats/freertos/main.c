@@ -37,7 +37,7 @@
 #include "timers.h"
 
 #define LONG_WAIT 100000u
-#define STATIC_STACK_WORDS 192u
+#define STATIC_STACK_WORDS (configMINIMAL_STACK_SIZE + 32u)
 #define FIXTURE_MAX_HANDLES 16
 
 #if configTASK_NOTIFICATION_ARRAY_ENTRIES > 1

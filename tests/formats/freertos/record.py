@@ -4,16 +4,18 @@
 
     record.py --firmware fw.elf --machine mps2-an385 --outdir DIR
               [--qemu qemu-system-arm] [--gdb gdb-multiarch] [--fp]
+              [--pendsv xPortPendSVHandler] [--code BASE:SIZE] [--ram BASE:SIZE]
 
 Runs the firmware under GDB (record_gdb.py) until fixture_snapshot(), and
 writes to DIR:
 
   truth.txt  what GDB saw on the live CPU (see record_gdb.py), one line
-             per fact: "current TCB", "ntasks N", "object NAME ADDR",
-             "task TCB key=value... name=NAME", "regs TCB r0=... sp=...
-             pc=... exc_return=...", "fp TCB s0=... fpscr=..."
-  ram.bin    the 64 KiB at 0x20000000
-  code.bin   the 256 KiB at 0x0
+             per fact: "memory ram|code BASE SIZE", "current TCB",
+             "ntasks N", "object NAME ADDR", "task TCB key=value...
+             name=NAME", "regs TCB r0=... sp=... pc=... exc_return=...",
+             "fp TCB s0=... fpscr=..."
+  ram.bin    the RAM (--ram, default 64 KiB at 0x20000000)
+  code.bin   the code memory (--code, default 256 KiB at 0x0)
   gdb.log, qemu.log
 
 Exits 0, or 1 with a message naming what failed.
@@ -60,7 +62,8 @@ def record(args):
                "-x", os.path.join(HERE, "record_gdb.py"), args.firmware]
     env = dict(os.environ, REC_OUT=outputs["truth.txt"],
                REC_RAM=outputs["ram.bin"], REC_CODE=outputs["code.bin"],
-               REC_FP="1" if args.fp else "0")
+               REC_FP="1" if args.fp else "0", REC_PENDSV=args.pendsv,
+               REC_RAM_AT=args.ram, REC_CODE_AT=args.code)
     with open(os.path.join(args.outdir, "qemu.log"), "wb") as qemu_log:
         qemu = subprocess.Popen(qemu_cmd, stdin=subprocess.DEVNULL,
                                 stdout=qemu_log, stderr=subprocess.STDOUT)
@@ -86,6 +89,15 @@ def record(args):
                  f"missing {' '.join(missing) or 'nothing'}: {' | '.join(last)}")
 
 
+def memory(text):
+    """BASE:SIZE, checked, as the string record_gdb.py reads."""
+    try:
+        base, size = (int(x, 0) for x in text.split(":"))
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"{text}: not BASE:SIZE") from e
+    return f"{base:#x}:{size:#x}"
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--firmware", required=True)
@@ -95,6 +107,12 @@ def main():
     p.add_argument("--gdb", default="gdb-multiarch")
     p.add_argument("--fp", action="store_true",
                    help="the CPU has an FPU: record s0-s31 and FPSCR")
+    p.add_argument("--pendsv", default="xPortPendSVHandler",
+                   help="the port's PendSV handler")
+    p.add_argument("--code", default="0x0:0x40000", type=memory,
+                   help="the code memory, BASE:SIZE")
+    p.add_argument("--ram", default="0x20000000:0x10000", type=memory,
+                   help="the RAM, BASE:SIZE")
     p.add_argument("--timeout", type=int, default=60)
     record(p.parse_args())
 

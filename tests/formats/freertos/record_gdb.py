@@ -14,11 +14,13 @@ Ground truth for the FreeRTOS walker, taken from the live CPU:
   own reading of the firmware's DWARF, each task's name, priority,
   pxTopOfStack, pxStack, pxEndOfStack and the 0xa5 fill left at the
   bottom of its stack (what uxTaskGetStackHighWaterMark() counts);
-  then the memories, with QEMU's pmemsave.
+  then the memories, read through the CPU.
 
 Parameters come from GDB convenience variables set by record.py:
 $rec_port (remote port), and the environment: REC_OUT (truth file),
-REC_RAM, REC_CODE (memory files), REC_FP (1 when the CPU has an FPU).
+REC_RAM, REC_CODE (memory files), REC_RAM_AT, REC_CODE_AT (their
+BASE:SIZE), REC_FP (1 when the CPU has an FPU), REC_PENDSV (the port's
+PendSV handler).
 """
 import os
 import struct
@@ -27,7 +29,15 @@ import gdb  # pylint: disable=import-error
 
 OUT = os.environ["REC_OUT"]
 HAS_FP = os.environ.get("REC_FP") == "1"
-RAM_BASE, RAM_END = 0x20000000, 0x20010000
+
+def memory(name):
+    base, size = (int(x, 0) for x in os.environ[name].split(":"))
+    return base, size
+
+
+RAM_BASE, RAM_SIZE = memory("REC_RAM_AT")
+CODE_BASE, CODE_SIZE = memory("REC_CODE_AT")
+RAM_END = RAM_BASE + RAM_SIZE
 # The firmware's objects whose addresses the walker names.
 OBJECTS = ("ctrl_q", "full_q", "lock", "events", "xTimerQueue")
 
@@ -146,7 +156,9 @@ def snapshot():
     current = int(gdb.parse_and_eval("(unsigned int)pxCurrentTCB"))
     count = int(gdb.parse_and_eval("uxCurrentNumberOfTasks"))
     n = int(gdb.parse_and_eval("fixture_nhandles"))
-    lines = [f"current {current:#x}", f"ntasks {count}"]
+    lines = [f"memory ram {RAM_BASE:#x} {RAM_SIZE:#x}",
+             f"memory code {CODE_BASE:#x} {CODE_SIZE:#x}",
+             f"current {current:#x}", f"ntasks {count}"]
     for name in OBJECTS:
         addr = int(gdb.parse_and_eval(f"(unsigned int){name}"))
         lines.append(f"object {name} {addr:#x}")
@@ -163,7 +175,8 @@ def main():
     gdb.execute("set confirm off")
     port = int(gdb.parse_and_eval("$rec_port"))
     gdb.execute(f"target remote tcp:127.0.0.1:{port}")
-    PendSVAfterMrs("*((char *)xPortPendSVHandler + 4)", internal=True)
+    PendSVAfterMrs(f"*((char *){os.environ['REC_PENDSV']} + 4)",
+                   internal=True)
     gdb.Breakpoint("fixture_snapshot")
     gdb.Breakpoint("fixture_fault")
     gdb.execute("continue")
@@ -174,8 +187,11 @@ def main():
                            f"{gdb.parse_and_eval('fixture_assert_line')})")
     print(f"record_gdb: {hits} context switches")
     snapshot()
-    gdb.execute(f'monitor pmemsave 0x0 0x40000 "{os.environ["REC_CODE"]}"')
-    gdb.execute(f'monitor pmemsave 0x20000000 0x10000 "{os.environ["REC_RAM"]}"')
+    # Through the CPU, as it sees them: on mps2-an505 the secure aliases
+    # are not in the machine's physical map, which pmemsave reads.
+    for path, base, size in ((os.environ["REC_CODE"], CODE_BASE, CODE_SIZE),
+                             (os.environ["REC_RAM"], RAM_BASE, RAM_SIZE)):
+        gdb.execute(f"dump binary memory {path} {base:#x} {base + size:#x}")
     gdb.execute("kill")
 
 

@@ -9,6 +9,14 @@
 extern uint32_t __stack_top, __data_load, __data_start, __data_end;
 extern uint32_t __bss_start, __bss_end;
 
+/* The ARMv8-M ports and the ARMv6-M port derived from them name their
+ * handlers as CMSIS does. */
+#ifdef FIXTURE_CMSIS_HANDLERS
+#define vPortSVCHandler SVC_Handler
+#define xPortPendSVHandler PendSV_Handler
+#define xPortSysTickHandler SysTick_Handler
+#endif
+
 int main(void);
 void Reset_Handler(void);
 void fixture_fault(void);
