@@ -239,10 +239,11 @@ static const char *zephyr_sp_words(const struct rpd_zephyr_sp_check *c)
 }
 
 /* The registers Zephyr's coredump recorded for the fault, into t (the
- * crashed thread) or a new thread when t is NULL. */
+ * crashed thread) or a new thread when t is NULL; exc_return, when not
+ * 0, the EXC_RETURN the thread last resumed with (its frame's type). */
 static int try_zephyr(const struct rpd_firmware *fw,
 		      const struct rpd_memory *mem, struct rpd_crash_state *st,
-		      struct rpd_crash_thread *t)
+		      struct rpd_crash_thread *t, uint32_t exc_return)
 {
 	struct rpd_zephyr_arm_arch arch;
 	struct rpd_zephyr_sp_check check;
@@ -251,7 +252,7 @@ static int try_zephyr(const struct rpd_firmware *fw,
 	if (zephyr_in_memory(fw, mem, st, &arch, where, sizeof(where)) < 0 &&
 	    zephyr_arch_blk(fw, mem, st, &arch, where, sizeof(where)) < 0)
 		return -ENOENT;
-	if (rpd_zephyr_arm_fix_sp(&arch, mem, 0, &check) < 0) {
+	if (rpd_zephyr_arm_fix_sp(&arch, mem, exc_return, &check) < 0) {
 		add_problem(st, "Zephyr's coredump: %s", rpd_error());
 		return -ENOENT;
 	}
@@ -405,25 +406,33 @@ static int rtos_threads(const struct rpd_firmware *fw,
 			struct rpd_crash_state *st, struct rpd_rtos_state *rs)
 {
 	struct rpd_dwarf *dw = NULL;
+	const char *rtos;
 	int r;
 
 	if (rpd_dwarf_open(fw, &dw) < 0)
 		return -ENOENT; /* no DWARF, no layouts */
 	r = rpd_rtos_freertos(fw, dw, mem, rs);
+	if (r == -ENOENT) {
+		rpd_rtos_state_release(rs);
+		r = rpd_rtos_zephyr(fw, dw, mem, rs);
+	}
 	rpd_dwarf_free(dw);
 	if (r == -ENOENT)
 		return r;
+	rtos = rs->rtos ? rs->rtos : "RTOS";
 	for (size_t i = 0; i < rs->nproblems; i++)
 		add_problem(st, "%s", rs->problems[i]);
 	if (r < 0) {
-		add_problem(st, "FreeRTOS: %s", rpd_error());
+		add_problem(st, "%s: %s", rtos, rpd_error());
 		return r == -ENOMEM ? r : -ENOENT;
 	}
 	st->rtos = rs->rtos;
 	snprintf(st->rtos_port, sizeof(st->rtos_port), "%s",
 		 rs->port ? rs->port : "");
 	if (!rs->ntasks || !rs->tasks[0].current)
-		add_problem(st, "FreeRTOS: no current task (pxCurrentTCB)");
+		add_problem(st, "%s: no current task (%s)", rtos,
+			    strcmp(rtos, "Zephyr") ? "pxCurrentTCB" :
+						     "_kernel.cpus[0].current");
 	for (size_t i = 0; i < rs->ntasks; i++) {
 		struct rpd_crash_thread *t = add_thread(st);
 
@@ -493,13 +502,20 @@ static int derive(const struct rpd_firmware *fw, const struct rpd_memory *mem,
 		return r;
 	if (r == 0 && st->nthreads && rs->tasks[0].current) {
 		/* The crashed task is the running one. */
+		const struct rpd_task *current = &rs->tasks[0];
+
 		if (have_record) {
 			rpd_crash_interrupted_regs(&st->crash,
 						   &st->threads[0].regs);
 			st->threads[0].desc.regs_known = ALL_ARM_REGS;
 			return 0;
 		}
-		if (task_frame(fw, mem, st, &rs->tasks[0]) == 0)
+		r = try_zephyr(fw, mem, st, &st->threads[0],
+			       current->have_exc_return ? current->exc_return :
+							  0);
+		if (r != -ENOENT)
+			return r;
+		if (task_frame(fw, mem, st, current) == 0)
 			return 0;
 		/* A crash in an interrupt handler stacked on the main
 		 * stack; its frame may be there. */
@@ -507,7 +523,7 @@ static int derive(const struct rpd_firmware *fw, const struct rpd_memory *mem,
 	}
 	if (have_record)
 		return crashed_thread_from_record(st);
-	r = try_zephyr(fw, mem, st, NULL);
+	r = try_zephyr(fw, mem, st, NULL, 0);
 	if (r != -ENOENT)
 		return r;
 	return bare_metal_frame(fw, mem, st, NULL);

@@ -7,9 +7,10 @@
  * that holds them (enum rpd_register_source): the firmware's own crash
  * record, else Zephyr's coredump, else the exception frame the CPU stacked,
  * found on the running task's stack (RTOS) or on the main stack (bare
- * metal). An RTOS's bookkeeping gives every other task, with the context it
- * saved when it was switched out. The stored core makes one GDB thread of
- * each (rproc-core(5)); the converter and the analyzer's re-derivation from
+ * metal). An RTOS's bookkeeping (FreeRTOS, Zephyr) gives every other task,
+ * with the context it
+ * saved when it was switched out. The stored core makes one GDB thread
+ * of each (rproc-core(5)); the converter and the analyzer's re-derivation from
  * an old core share this one derivation.
  */
 #ifndef RPD_CRASH_STATE_H

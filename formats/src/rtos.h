@@ -2,7 +2,7 @@
 /*
  * rtos.h - the tasks of an RTOS, read from a crashed remote's memory.
  *
- * A walker (rtos_freertos.c, and later others) reads the kernel's own
+ * A walker (rtos_freertos.c, rtos_zephyr.c) reads the kernel's own
  * bookkeeping through the firmware's DWARF (dwarf_types.h): the task
  * lists, every task's control block and the register context the kernel
  * saved on the task's stack when it last switched the task out. What it
@@ -88,8 +88,9 @@ struct rpd_task {
 };
 
 struct rpd_rtos_state {
-	const char *rtos;	/* "FreeRTOS" */
-	const char *port;	/* "ARM_CM3", ...; NULL: no contexts decoded */
+	const char *rtos;	/* "FreeRTOS", "Zephyr" */
+	const char *port;	/* "ARM_CM3", "cortex_m", ...; NULL: no
+				 * contexts decoded */
 	char port_source[96];	/* what decided the port, for the report */
 	struct rpd_task *tasks; /* the current task first, then by list */
 	size_t ntasks;
@@ -111,6 +112,24 @@ struct rpd_rtos_state {
  */
 int rpd_rtos_freertos(const struct rpd_firmware *fw, struct rpd_dwarf *dwarf,
 		      const struct rpd_memory *mem, struct rpd_rtos_state *out);
+
+/**
+ * rpd_rtos_zephyr() - Zephyr's threads from a dump
+ * @fw: the firmware that ran, with its symbols
+ * @dwarf: its DWARF (rpd_dwarf_open()): the layouts of struct z_kernel
+ *	   and struct k_thread; without them, the firmware's own
+ *	   _kernel_thread_info_offsets (CONFIG_DEBUG_THREAD_INFO)
+ * @mem: the dumped memory
+ * @out: filled (rtos "Zephyr", port "cortex_m"), the current thread
+ *	 first, then in the order of _kernel.threads; release with
+ *	 rpd_rtos_state_release() (also on error)
+ *
+ * Return: 0 (what could not be read is in out->problems); -ENOENT if the
+ * firmware is not a Zephyr one (no _kernel); -EINVAL if neither its
+ * DWARF nor an offsets table gives the layouts; -ENOMEM.
+ */
+int rpd_rtos_zephyr(const struct rpd_firmware *fw, struct rpd_dwarf *dwarf,
+		    const struct rpd_memory *mem, struct rpd_rtos_state *out);
 
 void rpd_rtos_state_release(struct rpd_rtos_state *s);
 

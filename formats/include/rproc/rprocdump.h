@@ -451,7 +451,7 @@ struct rpd_core_threads {
 	bool have_crash;
 	struct rpd_crash crash; /* the crash record, with have_crash */
 	char reason[48]; /* else the reason a Zephyr coredump gives, or "" */
-	char rtos[16];	 /* "FreeRTOS", or "" */
+	char rtos[16];	 /* "FreeRTOS", "Zephyr", or "" */
 	char rtos_port[32];
 	char problems[512]; /* what could not be read, "; "-separated */
 	size_t n;
