@@ -74,6 +74,29 @@ static struct rpd_crash_thread *add_thread(struct rpd_crash_state *st)
 	return t;
 }
 
+/* A crashed thread no RTOS task is, first as the crashed one must be. */
+static struct rpd_crash_thread *add_crashed_thread(struct rpd_crash_state *st)
+{
+	struct rpd_crash_thread *t = add_thread(st);
+
+	if (!t)
+		return NULL;
+	memmove(st->threads + 1, st->threads,
+		(st->nthreads - 1) * sizeof(*st->threads));
+	t = &st->threads[0];
+	*t = (struct rpd_crash_thread){ 0 };
+	t->desc.state = RPD_THREAD_RUNNING;
+	t->desc.flags = RPD_THREAD_CRASHED;
+	return t;
+}
+
+static void drop_first_thread(struct rpd_crash_state *st)
+{
+	memmove(st->threads, st->threads + 1,
+		(st->nthreads - 1) * sizeof(*st->threads));
+	st->nthreads--;
+}
+
 /* Thread ids as GDB will show them: 1 for the crashed thread, then in
  * order for every thread with registers. */
 static void number_threads(struct rpd_crash_state *st)
@@ -111,19 +134,6 @@ static int try_crash_record(const struct rpd_firmware *fw,
 	st->have_crash = true;
 	set_source(st, RPD_REGS_CRASH_RECORD, "at 0x%llx",
 		   (unsigned long long)da);
-	return 0;
-}
-
-static int crashed_thread_from_record(struct rpd_crash_state *st)
-{
-	struct rpd_crash_thread *t = add_thread(st);
-
-	if (!t)
-		return -ENOMEM;
-	rpd_crash_interrupted_regs(&st->crash, &t->regs);
-	t->desc.state = RPD_THREAD_RUNNING;
-	t->desc.flags = RPD_THREAD_CRASHED;
-	t->desc.regs_known = ALL_ARM_REGS;
 	return 0;
 }
 
@@ -238,9 +248,9 @@ static const char *zephyr_sp_words(const struct rpd_zephyr_sp_check *c)
 	return "sp as recorded, its stack not in the dump";
 }
 
-/* The registers Zephyr's coredump recorded for the fault, into t (the
- * crashed thread) or a new thread when t is NULL; exc_return, when not
- * 0, the EXC_RETURN the thread last resumed with (its frame's type). */
+/* The registers Zephyr's coredump recorded for the fault, into t, the
+ * crashed thread; exc_return, when not 0, the EXC_RETURN the thread last
+ * resumed with (its frame's type). */
 static int try_zephyr(const struct rpd_firmware *fw,
 		      const struct rpd_memory *mem, struct rpd_crash_state *st,
 		      struct rpd_crash_thread *t, uint32_t exc_return)
@@ -255,13 +265,6 @@ static int try_zephyr(const struct rpd_firmware *fw,
 	if (rpd_zephyr_arm_fix_sp(&arch, mem, exc_return, &check) < 0) {
 		add_problem(st, "Zephyr's coredump: %s", rpd_error());
 		return -ENOENT;
-	}
-	if (!t) {
-		t = add_thread(st);
-		if (!t)
-			return -ENOMEM;
-		t->desc.state = RPD_THREAD_RUNNING;
-		t->desc.flags = RPD_THREAD_CRASHED;
 	}
 	t->regs = arch.regs;
 	t->desc.regs_known = arch.known;
@@ -307,8 +310,8 @@ static void take_frame(struct rpd_crash_state *st, struct rpd_crash_thread *t,
 			   "basic");
 }
 
-/* The frame on the main stack; into t (the crashed task), or a new thread
- * for the bare-metal program when t is NULL. */
+/* The frame on the main stack, into t: the bare-metal program, or the
+ * crashed task when it was interrupted by the handler that crashed. */
 static int bare_metal_frame(const struct rpd_firmware *fw,
 			    const struct rpd_memory *mem,
 			    struct rpd_crash_state *st,
@@ -327,14 +330,8 @@ static int bare_metal_frame(const struct rpd_firmware *fw,
 		add_problem(st, "main stack: %s", rpd_error());
 		return -ENOENT;
 	}
-	if (!t) {
-		t = add_thread(st);
-		if (!t)
-			return -ENOMEM;
-		t->desc.state = RPD_THREAD_RUNNING;
-		t->desc.flags = RPD_THREAD_CRASHED;
-		t->desc.stack_high = msp;
-	}
+	if (!t->desc.tcb)
+		t->desc.stack_high = msp; /* no task: the main stack's */
 	if (firmware_has_fpu(fw))
 		add_problem(
 			st,
@@ -466,9 +463,8 @@ static void task_stack(const struct rpd_task *task, uint64_t *low,
  */
 static int task_frame(const struct rpd_firmware *fw,
 		      const struct rpd_memory *mem, struct rpd_crash_state *st,
-		      const struct rpd_task *task)
+		      const struct rpd_task *task, struct rpd_crash_thread *t)
 {
-	struct rpd_crash_thread *t = &st->threads[0];
 	struct rpd_exc_frame_scan scan;
 	uint64_t low, high;
 	bool extended;
@@ -492,41 +488,59 @@ static int task_frame(const struct rpd_firmware *fw,
 
 /* ---- the derivation ---- */
 
+/*
+ * The crashed context's registers into t, from the most trusted source
+ * that has them; task: the RTOS's running task, NULL for bare metal.
+ */
+static int crashed_registers(const struct rpd_firmware *fw,
+			     const struct rpd_memory *mem,
+			     struct rpd_crash_state *st,
+			     struct rpd_crash_thread *t,
+			     const struct rpd_task *task)
+{
+	int r;
+
+	if (st->have_crash) {
+		rpd_crash_interrupted_regs(&st->crash, &t->regs);
+		t->desc.regs_known = ALL_ARM_REGS;
+		return 0;
+	}
+	r = try_zephyr(fw, mem, st, t,
+		       task && task->have_exc_return ? task->exc_return : 0);
+	if (r != -ENOENT)
+		return r;
+	if (task && task_frame(fw, mem, st, task, t) == 0)
+		return 0;
+	/* Bare metal; or a crash in an interrupt handler, stacked on the
+	 * main stack. */
+	return bare_metal_frame(fw, mem, st, t);
+}
+
 static int derive(const struct rpd_firmware *fw, const struct rpd_memory *mem,
 		  struct rpd_crash_state *st, struct rpd_rtos_state *rs)
 {
-	bool have_record = try_crash_record(fw, mem, st) == 0;
-	int r = rtos_threads(fw, mem, st, rs);
+	const struct rpd_task *task = NULL;
+	struct rpd_crash_thread *t;
+	int r;
 
+	try_crash_record(fw, mem, st);
+	r = rtos_threads(fw, mem, st, rs);
 	if (r == -ENOMEM)
 		return r;
 	if (r == 0 && st->nthreads && rs->tasks[0].current) {
 		/* The crashed task is the running one. */
-		const struct rpd_task *current = &rs->tasks[0];
-
-		if (have_record) {
-			rpd_crash_interrupted_regs(&st->crash,
-						   &st->threads[0].regs);
-			st->threads[0].desc.regs_known = ALL_ARM_REGS;
-			return 0;
-		}
-		r = try_zephyr(fw, mem, st, &st->threads[0],
-			       current->have_exc_return ? current->exc_return :
-							  0);
-		if (r != -ENOENT)
-			return r;
-		if (task_frame(fw, mem, st, current) == 0)
-			return 0;
-		/* A crash in an interrupt handler stacked on the main
-		 * stack; its frame may be there. */
-		return bare_metal_frame(fw, mem, st, &st->threads[0]);
+		task = &rs->tasks[0];
+		t = &st->threads[0];
+	} else {
+		t = add_crashed_thread(st);
+		if (!t)
+			return -ENOMEM;
 	}
-	if (have_record)
-		return crashed_thread_from_record(st);
-	r = try_zephyr(fw, mem, st, NULL, 0);
-	if (r != -ENOENT)
-		return r;
-	return bare_metal_frame(fw, mem, st, NULL);
+	r = crashed_registers(fw, mem, st, t, task);
+	/* A program with no registers anywhere has no thread to show. */
+	if (r == -ENOENT && !task)
+		drop_first_thread(st);
+	return r == -ENOENT ? 0 : r;
 }
 
 int rpd_crash_state_derive(const struct rpd_firmware *fw,
