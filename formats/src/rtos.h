@@ -163,4 +163,149 @@ int64_t rpd_rtos_count_fill(const struct rpd_memory *mem, uint64_t low,
 int rpd_memory_read_uint(const struct rpd_memory *mem, uint64_t addr,
 			 size_t size, uint64_t *value);
 
+/*
+ * A member of a kernel structure, read from a copy of the structure's
+ * bytes: off bytes in, size bytes long (1, 2, 4 or 8; 0: the member does
+ * not exist in this configuration).
+ */
+struct rpd_rtos_field {
+	uint32_t off;
+	uint8_t size;
+};
+
+/**
+ * rpd_rtos_field_get() - a little-endian member of a structure's bytes
+ * @buf: the structure's bytes, at least @f.off + @f.size of them
+ * @f: the member
+ *
+ * Return: its value, zero-extended; 0 for a member of size 0 (absent).
+ */
+uint64_t rpd_rtos_field_get(const uint8_t *buf, struct rpd_rtos_field f);
+
+/**
+ * rpd_rtos_note_problem() - a walker's problem, cut to 255 characters
+ * @s: the result the problem goes to (rpd_rtos_problem())
+ * @oom: set to true when the problem could not be recorded (-ENOMEM);
+ *	 left alone otherwise, so a walk can go on and fail at its end
+ * @fmt: printf format of the line
+ */
+void rpd_rtos_note_problem(struct rpd_rtos_state *s, bool *oom, const char *fmt,
+			   ...) __attribute__((format(printf, 3, 4)));
+
+/**
+ * rpd_task_set_blocked_on() - what a task waits for, cut to fit
+ * @blocked_on: a task's blocked_on, RPD_TASK_BLOCKED_ON_SIZE bytes
+ * @fmt: printf format; the names it prints are the dump's
+ */
+void rpd_task_set_blocked_on(char *blocked_on, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/**
+ * rpd_rtos_layout_fail() - fail for a structure the DWARF garbles
+ * @r: the error of the lookup that failed; -ENOENT (a member missing)
+ *     becomes -EINVAL, the firmware not being of any version of the RTOS
+ * @rtos: "FreeRTOS", "Zephyr"
+ * @what: the structure, "TCB_t", "struct k_thread"
+ *
+ * Prefixes the error already set with "@rtos @what: not the layout of any
+ * @rtos". Return: the negative errno.
+ */
+int rpd_rtos_layout_fail(int r, const char *rtos, const char *what);
+
+/**
+ * rpd_rtos_find_task() - the task already in @s whose control block is @tcb
+ * @s: the result being built
+ * @tcb: the control block's address
+ *
+ * Return: the task, or NULL if no task of @s has that control block.
+ */
+struct rpd_task *rpd_rtos_find_task(const struct rpd_rtos_state *s,
+				    uint64_t tcb);
+
+/**
+ * rpd_rtos_current_first() - move the current task to the front
+ * @s: the walk's result; the order of the other tasks is kept
+ */
+void rpd_rtos_current_first(struct rpd_rtos_state *s);
+
+/**
+ * rpd_rtos_check_fill() - the stack fill rule and the overflow flag
+ * @s: the walk's result, every task's stack_unused counted
+ *     (rpd_rtos_count_fill()) and saved_sp and stack_low set
+ * @check_bytes: the fill an intact stack keeps at its low end (16, what
+ *		 FreeRTOS's configCHECK_FOR_STACK_OVERFLOW 2 checks)
+ *
+ * Stacks count as filled when any task shows at least @check_bytes of
+ * fill; if none does, the build does not fill them and every
+ * stack_unused becomes -1 (unknown). A task's stack_overflowed is set
+ * when its saved stack pointer is below its stack's low end, or stacks
+ * are filled and it has less than @check_bytes of fill left.
+ *
+ * Return: whether stacks are filled.
+ */
+bool rpd_rtos_check_fill(struct rpd_rtos_state *s, int64_t check_bytes);
+
+/**
+ * rpd_rtos_in_code() - whether an address is in the firmware's code
+ * @fw: the firmware
+ * @addr: the address
+ *
+ * Return: whether an executable segment of @fw holds @addr; true when
+ * @fw has no executable segment (nothing to check against).
+ */
+bool rpd_rtos_in_code(const struct rpd_firmware *fw, uint64_t addr);
+
+/* Most words rpd_memory_read_le32s() reads at a time. */
+#define RPD_MEMORY_MAX_WORDS 32
+
+/**
+ * rpd_memory_read_le32s() - little-endian 32-bit words from the dump
+ * @mem: the dumped memory
+ * @addr: the first word's address
+ * @words: filled with @n words, only on success
+ * @n: at most RPD_MEMORY_MAX_WORDS
+ *
+ * Return: 0; -EINVAL for too many words; or the reader's error.
+ */
+int rpd_memory_read_le32s(const struct rpd_memory *mem, uint64_t addr,
+			  uint32_t *words, size_t n);
+
+/* ---- a Cortex-M task's saved context -------------------------------------- */
+
+/* EXC_RETURN bit 4, FType: 0 when the frame stacked is FP-extended. */
+#define RPD_EXC_RETURN_FTYPE (1u << 4)
+/* s16-s31, which the context switch saves when the task used the FPU. */
+#define RPD_CALLEE_FP_WORDS 16
+
+/**
+ * rpd_task_read_exception_frame() - the frame the CPU stacked for a task
+ * @mem: the dumped memory
+ * @t: its r0-r3, r12, lr, pc and xPSR are set; with @extended, s0_s15
+ *     and fpscr too (fp_context is the caller's to set)
+ * @sp: the frame's address; on success moved past the frame, the FP
+ *	extension and the word of padding xPSR bit 9 says the CPU added:
+ *	the task's stack pointer once the frame is popped
+ * @extended: EXC_RETURN said the frame is FP-extended
+ *
+ * Return: 0, or the reader's error (part of @t may have been set).
+ */
+int rpd_task_read_exception_frame(const struct rpd_memory *mem,
+				  struct rpd_task *t, uint64_t *sp,
+				  bool extended);
+
+/**
+ * rpd_task_finish_context() - check a decoded context, and keep it
+ * @fw: the firmware, for where its code is
+ * @t: the task, its saved registers read; r13 becomes @sp, r15 loses its
+ *     Thumb bit (a task that never ran resumes at its entry, which some
+ *     kernels store with it)
+ * @sp: the task's stack pointer once its whole saved context is popped
+ * @why: on failure, what is wrong with the context
+ *
+ * Return: 0 with regs_known RPD_REGS_ALL; -EINVAL if the stacked xPSR has
+ * no Thumb bit or pc is not in @fw's code.
+ */
+int rpd_task_finish_context(const struct rpd_firmware *fw, struct rpd_task *t,
+			    uint64_t sp, const char **why);
+
 #endif /* RPD_RTOS_H */

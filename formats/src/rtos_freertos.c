@@ -61,45 +61,35 @@
 /* the bytes configCHECK_FOR_STACK_OVERFLOW 2 checks */
 #define OVERFLOW_CHECK_BYTES 16
 
-/* ARMv7-M / ARMv8-M exception return and frame (the architecture's). */
+/* ARMv7-M / ARMv8-M exception return (the architecture's). */
 #define EXC_RETURN_PREFIX 0xff000000u
-#define EXC_RETURN_FTYPE (1u << 4) /* 0: the frame is extended (FP) */
-#define XPSR_THUMB (1u << 24)
-#define XPSR_STACK_ALIGN (1u << 9) /* a padding word above the frame */
-#define HW_FRAME_WORDS 8	   /* r0-r3, r12, lr, pc, xpsr */
-#define HW_FP_WORDS 18		   /* s0-s15, fpscr, reserved */
-#define SW_FP_WORDS 16		   /* s16-s31 */
 #define SHT_ARM_ATTRIBUTES_TYPE 0x70000003u
 #define TAG_CPU_ARCH 6
 
 /* ---- the layouts, from DWARF ---------------------------------------------- */
 
-struct field {
-	uint32_t off;
-	uint8_t size; /* 1, 2, 4 or 8 */
-};
-
 struct layout {
 	unsigned ptr; /* pointer size */
 
 	uint64_t tcb_size;
-	struct field top_of_stack, priority, stack, end_of_stack;
+	struct rpd_rtos_field top_of_stack, priority, stack, end_of_stack;
 	uint32_t state_item, event_item, name;
 	uint32_t name_len;
 	/* ucNotifyState[notify_len] (V10.4+: uint8_t, taskWAITING_NOTIFICATION),
 	 * or eNotifyState (older: an enum, eWaitingNotification) */
-	struct field notify_state;
+	struct rpd_rtos_field notify_state;
 	uint32_t notify_len;
 	uint64_t notify_waiting;
 	bool have_end_of_stack, have_notify_state, mpu_settings;
 	unsigned stack_word; /* sizeof(StackType_t) */
 
 	uint64_t item_size;
-	struct field item_next, item_owner, item_container;
+	struct rpd_rtos_field item_next, item_owner, item_container;
 	uint64_t list_size;
-	struct field list_count;
+	struct rpd_rtos_field list_count;
 	uint32_t list_end;
-	struct field end_next, end_value; /* of xListEnd, from the list */
+	struct rpd_rtos_field end_next,
+		end_value; /* of xListEnd, from the list */
 
 	uint64_t current_tcb; /* &pxCurrentTCB */
 	uint64_t ready_lists;
@@ -108,19 +98,20 @@ struct layout {
 	bool have_queue;
 	uint64_t queue_size;
 	uint32_t queue_send, queue_receive;
-	struct field queue_head, queue_tail, queue_length, queue_item_size;
-	struct field queue_holder;
+	struct rpd_rtos_field queue_head, queue_tail, queue_length,
+		queue_item_size;
+	struct rpd_rtos_field queue_holder;
 	bool have_tail, have_holder;
 
 	bool have_registry;
 	uint64_t registry, registry_entry;
 	uint32_t nregistry;
-	struct field registry_name, registry_handle;
+	struct rpd_rtos_field registry_name, registry_handle;
 
 	bool have_event_group;
 	uint64_t event_group_size;
 	uint32_t event_group_list;
-	struct field event_group_bits;
+	struct rpd_rtos_field event_group_bits;
 };
 
 enum list_kind {
@@ -158,55 +149,8 @@ struct walk {
 	char list_names[MAX_READY_LISTS][32];
 };
 
-static int problem(struct walk *w, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int problem(struct walk *w, const char *fmt, ...)
-{
-	char text[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	if (rpd_rtos_problem(w->out, "%s", text) < 0)
-		w->oom = true;
-	return 0;
-}
-
-/* What a task waits for, cut to fit: names are the dump's. */
-static void set_text(char *out, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void set_text(char *out, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(out, RPD_TASK_BLOCKED_ON_SIZE, fmt, ap);
-	va_end(ap);
-}
-
-static uint64_t get_field(const uint8_t *buf, struct field f)
-{
-	switch (f.size) {
-	case 1:
-		return buf[f.off];
-	case 2:
-		return get_le16(buf + f.off);
-	case 4:
-		return get_le32(buf + f.off);
-	default:
-		return get_le64(buf + f.off);
-	}
-}
-
-static int layout_fail(struct walk *w, int r, const char *type)
-{
-	return rpd_fail_prefix(r == -ENOENT ? -EINVAL : r,
-			       "FreeRTOS %s: not the layout of any FreeRTOS",
-			       type);
-}
+/* A problem of the walk; one that cannot be recorded fails it at the end. */
+#define problem(w, ...) rpd_rtos_note_problem((w)->out, &(w)->oom, __VA_ARGS__)
 
 /* The first of the paths that type has: old kernels named some
  * members differently. */
@@ -231,7 +175,7 @@ static int member_of(struct walk *w, const struct rpd_dwarf_type *type,
 
 /* A member read as an integer: scalar, pointer or enum of 1-8 bytes. */
 static int scalar_of(struct walk *w, const struct rpd_dwarf_type *type,
-		     const char *const *paths, struct field *f)
+		     const char *const *paths, struct rpd_rtos_field *f)
 {
 	struct rpd_dwarf_member m;
 	int r = member_of(w, type, paths, &m);
@@ -242,13 +186,13 @@ static int scalar_of(struct walk *w, const struct rpd_dwarf_type *type,
 	    m.type.size != 8)
 		return rpd_fail(-EINVAL, "member %s is %llu bytes", paths[0],
 				(unsigned long long)m.type.size);
-	*f = (struct field){ .off = (uint32_t)m.offset,
-			     .size = (uint8_t)m.type.size };
+	*f = (struct rpd_rtos_field){ .off = (uint32_t)m.offset,
+				      .size = (uint8_t)m.type.size };
 	return 0;
 }
 
 static int pointer_of(struct walk *w, const struct rpd_dwarf_type *type,
-		      const char *const *paths, struct field *f)
+		      const char *const *paths, struct rpd_rtos_field *f)
 {
 	int r = scalar_of(w, type, paths, f);
 
@@ -279,7 +223,7 @@ static int load_lists(struct walk *w, const struct rpd_dwarf_type *list,
 {
 	struct layout *L = &w->L;
 	struct rpd_dwarf_type mini;
-	struct field mini_next, mini_value;
+	struct rpd_rtos_field mini_next, mini_value;
 	int r;
 
 	if (list->size > LIST_MAX_SIZE || item->size > LIST_MAX_SIZE)
@@ -295,24 +239,24 @@ static int load_lists(struct walk *w, const struct rpd_dwarf_type *list,
 	if (r == 0)
 		r = scalar_of(w, &mini, PATHS("xItemValue"), &mini_value);
 	if (r < 0)
-		return layout_fail(w, r, "List_t");
+		return rpd_rtos_layout_fail(r, "FreeRTOS", "List_t");
 	if (item->size > L->tcb_size ||
 	    L->state_item > L->tcb_size - item->size ||
 	    L->event_item > L->tcb_size - item->size)
 		return rpd_fail(
 			-EINVAL,
 			"FreeRTOS TCB_t: its list items are not inside it");
-	L->end_next =
-		(struct field){ L->list_end + mini_next.off, mini_next.size };
-	L->end_value =
-		(struct field){ L->list_end + mini_value.off, mini_value.size };
+	L->end_next = (struct rpd_rtos_field){ L->list_end + mini_next.off,
+					       mini_next.size };
+	L->end_value = (struct rpd_rtos_field){ L->list_end + mini_value.off,
+						mini_value.size };
 	r = pointer_of(w, item, PATHS("pxNext"), &L->item_next);
 	if (r == 0)
 		r = pointer_of(w, item, PATHS("pvOwner"), &L->item_owner);
 	if (r == 0)
 		r = pointer_of(w, item, PATHS("pxContainer", "pvContainer"),
 			       &L->item_container);
-	return r < 0 ? layout_fail(w, r, "ListItem_t") : 0;
+	return r < 0 ? rpd_rtos_layout_fail(r, "FreeRTOS", "ListItem_t") : 0;
 }
 
 static void load_notify_state(struct walk *w, const struct rpd_dwarf_type *tcb)
@@ -325,7 +269,8 @@ static void load_notify_state(struct walk *w, const struct rpd_dwarf_type *tcb)
 	if (member_of(w, tcb, PATHS("ucNotifyState"), &m) == 0 &&
 	    rpd_dwarf_array(w->dw, &m.type, &array) == 0 &&
 	    array.element.size == 1) {
-		L->notify_state = (struct field){ (uint32_t)m.offset, 1 };
+		L->notify_state =
+			(struct rpd_rtos_field){ (uint32_t)m.offset, 1 };
 		L->notify_len = (uint32_t)MIN(array.count, m.type.size);
 		L->notify_waiting = WAITING_NOTIFICATION;
 		L->have_notify_state = true;
@@ -376,7 +321,7 @@ static int load_tcb(struct walk *w, const struct rpd_dwarf_type *tcb,
 	if (r == 0)
 		r = rpd_dwarf_array(w->dw, &name, &array);
 	if (r < 0)
-		return layout_fail(w, r, "TCB_t");
+		return rpd_rtos_layout_fail(r, "FreeRTOS", "TCB_t");
 	L->name_len = (uint32_t)MIN(array.count, name.size);
 
 	/* sizeof(StackType_t), for the word pxEndOfStack points at */
@@ -836,8 +781,8 @@ static void walk_list(struct walk *w, const char *name, uint64_t list,
 			(unsigned long long)list);
 		return;
 	}
-	count = get_field(head, L->list_count);
-	node = get_field(head, L->end_next);
+	count = rpd_rtos_field_get(head, L->list_count);
+	node = rpd_rtos_field_get(head, L->end_next);
 	limit = MIN(count, (uint64_t)RPD_RTOS_MAX_TASKS) + 1;
 	if (count > RPD_RTOS_MAX_TASKS)
 		problem(w,
@@ -864,8 +809,8 @@ static void walk_list(struct walk *w, const char *name, uint64_t list,
 				name, steps, (unsigned long long)node);
 			return;
 		}
-		owner = get_field(item, L->item_owner);
-		container = get_field(item, L->item_container);
+		owner = rpd_rtos_field_get(item, L->item_owner);
+		container = rpd_rtos_field_get(item, L->item_container);
 		if (container != list)
 			problem(w, "%s: item 0x%llx says it is in list 0x%llx",
 				name, (unsigned long long)node,
@@ -879,7 +824,7 @@ static void walk_list(struct walk *w, const char *name, uint64_t list,
 					    "xStateListItem");
 		else
 			add_found(w, owner, kind, name);
-		node = get_field(item, L->item_next);
+		node = rpd_rtos_field_get(item, L->item_next);
 	}
 	if (steps != count)
 		problem(w, "%s: uxNumberOfItems says %llu, the list holds %zu",
@@ -964,9 +909,9 @@ static bool looks_like_list(struct walk *w, uint64_t addr)
 
 	if (w->mem->read(w->mem->ctx, addr, head, L->list_size) < 0)
 		return false;
-	count = get_field(head, L->list_count);
-	value = get_field(head, L->end_value);
-	next = get_field(head, L->end_next);
+	count = rpd_rtos_field_get(head, L->list_count);
+	value = rpd_rtos_field_get(head, L->end_value);
+	next = rpd_rtos_field_get(head, L->end_next);
 	max = L->end_value.size == 8 ? UINT64_MAX :
 				       (1ull << (8 * L->end_value.size)) - 1;
 	return value == max && count <= RPD_RTOS_MAX_TASKS &&
@@ -989,9 +934,9 @@ static bool looks_like_queue(struct walk *w, uint64_t q, enum queue_kind *kind)
 	if (!L->have_queue || q > UINT64_MAX - L->queue_size ||
 	    w->mem->read(w->mem->ctx, q, buf, L->queue_size) < 0)
 		return false;
-	head = get_field(buf, L->queue_head);
-	length = get_field(buf, L->queue_length);
-	item_size = get_field(buf, L->queue_item_size);
+	head = rpd_rtos_field_get(buf, L->queue_head);
+	length = rpd_rtos_field_get(buf, L->queue_length);
+	item_size = rpd_rtos_field_get(buf, L->queue_item_size);
 	if (!length || length > MAX_QUEUE_LENGTH ||
 	    item_size > MAX_QUEUE_LENGTH ||
 	    !looks_like_list(w, q + L->queue_send) ||
@@ -1002,8 +947,8 @@ static bool looks_like_queue(struct walk *w, uint64_t q, enum queue_kind *kind)
 	else if (item_size == 0 && head == q)
 		*kind = SEMAPHORE;
 	else if (item_size && head &&
-		 (!L->have_tail ||
-		  get_field(buf, L->queue_tail) == head + length * item_size))
+		 (!L->have_tail || rpd_rtos_field_get(buf, L->queue_tail) ==
+					   head + length * item_size))
 		*kind = QUEUE;
 	else
 		return false;
@@ -1022,9 +967,9 @@ static void registered_name(struct walk *w, uint64_t q, char *name, size_t size)
 
 		if (w->mem->read(w->mem->ctx, addr, entry, L->registry_entry) <
 			    0 ||
-		    get_field(entry, L->registry_handle) != q)
+		    rpd_rtos_field_get(entry, L->registry_handle) != q)
 			continue;
-		p = get_field(entry, L->registry_name);
+		p = rpd_rtos_field_get(entry, L->registry_name);
 		/* A name at the end of memory: as much as there is. */
 		for (size_t n = sizeof(text); n > 0; n /= 2)
 			if (w->mem->read(w->mem->ctx, p, text, n) == 0) {
@@ -1052,10 +997,9 @@ static void object_name(struct walk *w, uint64_t q, char *name, size_t size)
 
 static const char *task_name_at(struct walk *w, uint64_t tcb)
 {
-	for (size_t i = 0; i < w->out->ntasks; i++)
-		if (w->out->tasks[i].tcb == tcb)
-			return w->out->tasks[i].name;
-	return NULL;
+	const struct rpd_task *t = rpd_rtos_find_task(w->out, tcb);
+
+	return t ? t->name : NULL;
 }
 
 static void describe_queue(struct walk *w, uint64_t q, enum queue_kind kind,
@@ -1068,12 +1012,14 @@ static void describe_queue(struct walk *w, uint64_t q, enum queue_kind kind,
 	object_name(w, q, name, sizeof(name));
 	switch (kind) {
 	case QUEUE:
-		set_text(out, "queue %s0x%llx (%s)", name,
-			 (unsigned long long)q, receive ? "receive" : "send");
+		rpd_task_set_blocked_on(out, "queue %s0x%llx (%s)", name,
+					(unsigned long long)q,
+					receive ? "receive" : "send");
 		return;
 	case SEMAPHORE:
-		set_text(out, "semaphore %s0x%llx (%s)", name,
-			 (unsigned long long)q, receive ? "take" : "give");
+		rpd_task_set_blocked_on(out, "semaphore %s0x%llx (%s)", name,
+					(unsigned long long)q,
+					receive ? "take" : "give");
 		return;
 	case MUTEX:
 		if (w->L.have_holder)
@@ -1081,11 +1027,13 @@ static void describe_queue(struct walk *w, uint64_t q, enum queue_kind kind,
 					     w->L.ptr, &holder);
 		holder_name = holder ? task_name_at(w, holder) : NULL;
 		if (holder_name)
-			set_text(out, "mutex %s0x%llx (held by %s)", name,
-				 (unsigned long long)q, holder_name);
+			rpd_task_set_blocked_on(out,
+						"mutex %s0x%llx (held by %s)",
+						name, (unsigned long long)q,
+						holder_name);
 		else
-			set_text(out, "mutex %s0x%llx", name,
-				 (unsigned long long)q);
+			rpd_task_set_blocked_on(out, "mutex %s0x%llx", name,
+						(unsigned long long)q);
 		return;
 	}
 }
@@ -1124,44 +1072,16 @@ static void describe_event_list(struct walk *w, uint64_t list, char *out)
 	if (list >= L->event_group_list &&
 	    looks_like_event_group(w, list - L->event_group_list)) {
 		object_name(w, list - L->event_group_list, name, sizeof(name));
-		set_text(out, "event group %s0x%llx", name,
-			 (unsigned long long)(list - L->event_group_list));
+		rpd_task_set_blocked_on(
+			out, "event group %s0x%llx", name,
+			(unsigned long long)(list - L->event_group_list));
 		return;
 	}
-	set_text(out, "event list 0x%llx", (unsigned long long)list);
+	rpd_task_set_blocked_on(out, "event list 0x%llx",
+				(unsigned long long)list);
 }
 
 /* ---- the saved context -------------------------------------------------------- */
-
-static bool in_code(const struct walk *w, uint64_t addr)
-{
-	size_t n = rpd_firmware_nsegments(w->fw);
-	bool any = false;
-
-	for (size_t i = 0; i < n; i++) {
-		const struct rpd_segment *seg = rpd_firmware_segment(w->fw, i);
-
-		if (!(seg->flags & PF_X))
-			continue;
-		any = true;
-		if (addr - seg->vaddr < seg->memsz)
-			return true;
-	}
-	return !any;
-}
-
-static int read_words(struct walk *w, uint64_t addr, uint32_t *words, size_t n)
-{
-	uint8_t buf[4 * HW_FP_WORDS];
-	int r;
-
-	r = w->mem->read(w->mem->ctx, addr, buf, 4 * n);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < n; i++)
-		words[i] = get_le32(buf + 4 * i);
-	return 0;
-}
 
 static bool valid_exc_return(uint32_t v)
 {
@@ -1171,16 +1091,13 @@ static bool valid_exc_return(uint32_t v)
 /* The context at t->saved_sp, as the port pushed it. */
 static int decode_context(struct walk *w, struct rpd_task *t, const char **why)
 {
-	static const uint8_t hw_regs[HW_FRAME_WORDS] = {
-		0, 1, 2, 3, 12, 14, 15, RPD_REG_XPSR_BIT
-	};
 	const struct port_frame *pf = w->frame;
-	uint32_t words[HW_FP_WORDS];
+	uint32_t words[RPD_MEMORY_MAX_WORDS];
 	uint64_t sp = t->saved_sp;
 	bool extended;
 
 	*why = "not in the dumped memory";
-	if (read_words(w, sp, words, pf->nslots) < 0)
+	if (rpd_memory_read_le32s(w->mem, sp, words, pf->nslots) < 0)
 		return -ENOENT;
 	for (size_t i = 0; i < pf->nslots; i++) {
 		if (pf->slots[i] < 16) {
@@ -1199,45 +1116,20 @@ static int decode_context(struct walk *w, struct rpd_task *t, const char **why)
 		return -EINVAL;
 	}
 	extended = pf->fp && t->have_exc_return &&
-		   !(t->exc_return & EXC_RETURN_FTYPE);
+		   !(t->exc_return & RPD_EXC_RETURN_FTYPE);
 	if (extended) {
-		if (read_words(w, sp, t->s16_s31, SW_FP_WORDS) < 0)
+		if (rpd_memory_read_le32s(w->mem, sp, t->s16_s31,
+					  RPD_CALLEE_FP_WORDS) < 0)
 			return -ENOENT;
-		sp += 4 * SW_FP_WORDS;
+		sp += 4 * RPD_CALLEE_FP_WORDS;
 	}
-	if (read_words(w, sp, words, HW_FRAME_WORDS) < 0)
+	if (rpd_task_read_exception_frame(w->mem, t, &sp, extended) < 0)
 		return -ENOENT;
-	for (size_t i = 0; i < HW_FRAME_WORDS; i++) {
-		if (hw_regs[i] == RPD_REG_XPSR_BIT)
-			t->regs.xpsr = words[i];
-		else
-			t->regs.r[hw_regs[i]] = words[i];
-	}
-	sp += 4 * HW_FRAME_WORDS;
-	if (extended) {
-		if (read_words(w, sp, words, HW_FP_WORDS) < 0)
-			return -ENOENT;
-		memcpy(t->s0_s15, words, sizeof(t->s0_s15));
-		t->fpscr = words[16];
+	if (extended)
 		t->fp_context = true;
-		sp += 4 * HW_FP_WORDS;
-	}
-	if (t->regs.xpsr & XPSR_STACK_ALIGN)
-		sp += 4;
 	/* A task that never ran resumes at its function, Thumb bit and
 	 * all on the ports that do not mask it (ARM_CM0). */
-	t->regs.r[15] &= ~1u;
-	t->regs.r[13] = (uint32_t)sp;
-	if (!(t->regs.xpsr & XPSR_THUMB)) {
-		*why = "its xPSR has no Thumb bit";
-		return -EINVAL;
-	}
-	if (!in_code(w, t->regs.r[15])) {
-		*why = "its pc is not in the firmware's code";
-		return -EINVAL;
-	}
-	t->regs_known = RPD_REGS_ALL;
-	return 0;
+	return rpd_task_finish_context(w->fw, t, sp, why);
 }
 
 /*
@@ -1316,14 +1208,14 @@ static uint64_t static_stack_end(const struct walk *w, uint64_t low)
 static void task_stack(struct walk *w, struct rpd_task *t, const uint8_t *tcb)
 {
 	const struct layout *L = &w->L;
-	uint64_t low = get_field(tcb, L->stack), high = 0, end, limit;
+	uint64_t low = rpd_rtos_field_get(tcb, L->stack), high = 0, end, limit;
 
 	t->stack_low = low;
 	if (!low)
 		return;
 	high = static_stack_end(w, low);
 	if (L->have_end_of_stack) {
-		end = get_field(tcb, L->end_of_stack);
+		end = rpd_rtos_field_get(tcb, L->end_of_stack);
 		if (!high || end < low || end >= high)
 			high = end >= low ? end + L->stack_word : 0;
 	}
@@ -1348,8 +1240,10 @@ static bool notify_waiting(const struct walk *w, const uint8_t *tcb,
 	const struct layout *L = &w->L;
 
 	for (uint32_t i = 0; L->have_notify_state && i < L->notify_len; i++)
-		if (get_field(tcb, (struct field){ L->notify_state.off + i,
-						   L->notify_state.size }) ==
+		if (rpd_rtos_field_get(
+			    tcb,
+			    (struct rpd_rtos_field){ L->notify_state.off + i,
+						     L->notify_state.size }) ==
 		    L->notify_waiting) {
 			*index = i;
 			return true;
@@ -1362,9 +1256,10 @@ static void task_state(struct walk *w, struct rpd_task *t,
 		       const struct found *f, const uint8_t *tcb)
 {
 	const struct layout *L = &w->L;
-	uint64_t event = get_field(
-		tcb, (struct field){ L->event_item + L->item_container.off,
-				     L->item_container.size });
+	uint64_t event = rpd_rtos_field_get(
+		tcb,
+		(struct rpd_rtos_field){ L->event_item + L->item_container.off,
+					 L->item_container.size });
 	uint32_t slot = 0;
 	bool notify = notify_waiting(w, tcb, &slot);
 
@@ -1384,11 +1279,12 @@ static void task_state(struct walk *w, struct rpd_task *t,
 		if (event)
 			describe_event_list(w, event, t->blocked_on);
 		else if (notify && L->notify_len > 1)
-			set_text(t->blocked_on, "notification %u", slot);
+			rpd_task_set_blocked_on(t->blocked_on,
+						"notification %u", slot);
 		else if (notify)
-			set_text(t->blocked_on, "notification");
+			rpd_task_set_blocked_on(t->blocked_on, "notification");
 		else if (f->kind == LIST_DELAYED)
-			set_text(t->blocked_on, "delay");
+			rpd_task_set_blocked_on(t->blocked_on, "delay");
 		else
 			t->state = RPD_TASK_SUSPENDED;
 		break;
@@ -1415,9 +1311,9 @@ static void task_details(struct walk *w, struct rpd_task *t, const uint8_t *tcb)
 		problem(w,
 			"task at 0x%llx: pcTaskName has no NUL within its %u bytes",
 			(unsigned long long)t->tcb, L->name_len);
-	t->priority = (int32_t)get_field(tcb, L->priority);
+	t->priority = (int32_t)rpd_rtos_field_get(tcb, L->priority);
 	t->have_priority = true;
-	t->saved_sp = get_field(tcb, L->top_of_stack);
+	t->saved_sp = rpd_rtos_field_get(tcb, L->top_of_stack);
 	task_stack(w, t, tcb);
 	task_context(w, t);
 }
@@ -1467,19 +1363,11 @@ static int build_tasks(struct walk *w)
 static void check_fill(struct walk *w)
 {
 	struct rpd_rtos_state *out = w->out;
-	bool filled = false;
+	bool filled = rpd_rtos_check_fill(out, OVERFLOW_CHECK_BYTES);
 
-	for (size_t i = 0; i < out->ntasks; i++)
-		filled |= out->tasks[i].stack_unused >= OVERFLOW_CHECK_BYTES;
 	for (size_t i = 0; i < out->ntasks; i++) {
-		struct rpd_task *t = &out->tasks[i];
+		const struct rpd_task *t = &out->tasks[i];
 
-		if (!filled)
-			t->stack_unused = -1;
-		t->stack_overflowed = (t->stack_low && t->saved_sp &&
-				       t->saved_sp < t->stack_low) ||
-				      (filled && t->stack_unused >= 0 &&
-				       t->stack_unused < OVERFLOW_CHECK_BYTES);
 		/* task_context() said so for those it decodes. */
 		if ((t->current || !w->frame) && t->stack_high &&
 		    t->saved_sp >= t->stack_high)
@@ -1511,19 +1399,6 @@ static void check_count(struct walk *w)
 		problem(w,
 			"uxCurrentNumberOfTasks is %llu, the lists hold %zu tasks",
 			(unsigned long long)n, w->out->ntasks);
-}
-
-static void current_first(struct rpd_rtos_state *out)
-{
-	for (size_t i = 1; i < out->ntasks; i++) {
-		struct rpd_task t = out->tasks[i];
-
-		if (!t.current)
-			continue;
-		memmove(&out->tasks[1], &out->tasks[0], i * sizeof(t));
-		out->tasks[0] = t;
-		return;
-	}
 }
 
 static void read_current(struct walk *w)
@@ -1563,7 +1438,7 @@ int rpd_rtos_freertos(const struct rpd_firmware *fw, struct rpd_dwarf *dwarf,
 		if (r == 0) {
 			check_fill(w);
 			check_count(w);
-			current_first(out);
+			rpd_rtos_current_first(out);
 		}
 		if (r == 0 && w->oom)
 			r = -ENOMEM;

@@ -48,7 +48,6 @@
  */
 #include <dwarf.h>
 #include <gelf.h>
-#include <stdarg.h>
 #include <stdio.h>
 
 #include "firmware_internal.h"
@@ -93,33 +92,22 @@ enum {
 };
 #define TI_UNIMPLEMENTED 0xffffffffu
 
-/* The architecture's exception frame. */
-#define EXC_RETURN_FTYPE (1u << 4) /* 0: the frame is extended (FP) */
+/* The architecture's EXC_RETURN: its low byte is what Zephyr keeps. */
 #define EXC_RETURN_HIGH 0xffffff00u
-#define XPSR_THUMB (1u << 24)
-#define XPSR_STACK_ALIGN (1u << 9)
-#define HW_FRAME_WORDS 8
-#define HW_FP_WORDS 18 /* s0-s15, fpscr, reserved */
-#define SW_FP_WORDS 16 /* s16-s31 */
 
 /* ---- the layout ----------------------------------------------------------- */
-
-struct field {
-	uint32_t off;
-	uint8_t size; /* 0: the member does not exist */
-};
 
 struct layout {
 	const char *source; /* what gave the offsets */
 	unsigned ptr;
-	uint64_t kernel;	       /* &_kernel */
-	struct field current, threads; /* in z_kernel */
+	uint64_t kernel;			/* &_kernel */
+	struct rpd_rtos_field current, threads; /* in z_kernel */
 
 	uint64_t thread_size; /* bytes read of each k_thread */
-	struct field next, state, prio, pended_on, timeout_next;
-	struct field callee[8], psp;
-	struct field stack_start, stack_size;
-	struct field exc_return; /* the byte arch.mode_exc_return */
+	struct rpd_rtos_field next, state, prio, pended_on, timeout_next;
+	struct rpd_rtos_field callee[8], psp;
+	struct rpd_rtos_field stack_start, stack_size;
+	struct rpd_rtos_field exc_return; /* the byte arch.mode_exc_return */
 	uint32_t name, name_len; /* name_len 0: no CONFIG_THREAD_NAME */
 	uint32_t preempt_float;	 /* s16-s31 */
 	bool have_preempt_float;
@@ -137,52 +125,12 @@ struct walk {
 	bool oom;
 };
 
-static int problem(struct walk *w, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/* A problem of the walk; one that cannot be recorded fails it at the end. */
+#define problem(w, ...) rpd_rtos_note_problem((w)->out, &(w)->oom, __VA_ARGS__)
 
-static int problem(struct walk *w, const char *fmt, ...)
+static int64_t get_signed(const uint8_t *buf, struct rpd_rtos_field f)
 {
-	char text[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	if (rpd_rtos_problem(w->out, "%s", text) < 0)
-		w->oom = true;
-	return 0;
-}
-
-static void set_text(char *out, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void set_text(char *out, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(out, RPD_TASK_BLOCKED_ON_SIZE, fmt, ap);
-	va_end(ap);
-}
-
-static uint64_t get_field(const uint8_t *buf, struct field f)
-{
-	switch (f.size) {
-	case 1:
-		return buf[f.off];
-	case 2:
-		return get_le16(buf + f.off);
-	case 4:
-		return get_le32(buf + f.off);
-	case 8:
-		return get_le64(buf + f.off);
-	}
-	return 0;
-}
-
-static int64_t get_signed(const uint8_t *buf, struct field f)
-{
-	uint64_t v = get_field(buf, f);
+	uint64_t v = rpd_rtos_field_get(buf, f);
 	unsigned bits = 8u * f.size;
 
 	if (bits && bits < 64 && (v >> (bits - 1)) & 1)
@@ -193,12 +141,12 @@ static int64_t get_signed(const uint8_t *buf, struct field f)
 /* A member of 1-8 bytes by dotted path, inside a type of tsize bytes;
  * size 0 when the configuration left it out. */
 static int field_of(struct walk *w, const struct rpd_dwarf_type *type,
-		    const char *path, struct field *f)
+		    const char *path, struct rpd_rtos_field *f)
 {
 	struct rpd_dwarf_member m;
 	int r = rpd_dwarf_member(w->dw, type, path, &m);
 
-	*f = (struct field){ 0 };
+	*f = (struct rpd_rtos_field){ 0 };
 	if (r < 0)
 		return r;
 	if ((m.type.size != 1 && m.type.size != 2 && m.type.size != 4 &&
@@ -207,22 +155,17 @@ static int field_of(struct walk *w, const struct rpd_dwarf_type *type,
 		return rpd_fail(-EINVAL, "member %s: %llu bytes at %llu", path,
 				(unsigned long long)m.type.size,
 				(unsigned long long)m.offset);
-	*f = (struct field){ (uint32_t)m.offset, (uint8_t)m.type.size };
+	*f = (struct rpd_rtos_field){ (uint32_t)m.offset,
+				      (uint8_t)m.type.size };
 	return 0;
 }
 
 /* An optional member: absent is an answer, malformed too (left out). */
 static void optional_field(struct walk *w, const struct rpd_dwarf_type *type,
-			   const char *path, struct field *f)
+			   const char *path, struct rpd_rtos_field *f)
 {
 	if (field_of(w, type, path, f) < 0)
-		*f = (struct field){ 0 };
-}
-
-static int layout_fail(int r, const char *what)
-{
-	return rpd_fail_prefix(r == -ENOENT ? -EINVAL : r,
-			       "Zephyr %s: not the layout of any Zephyr", what);
+		*f = (struct rpd_rtos_field){ 0 };
 }
 
 /* z_kernel: cpus[0].current and, with CONFIG_THREAD_MONITOR, threads. */
@@ -245,13 +188,14 @@ static int load_kernel(struct walk *w, const struct rpd_dwarf_type *kernel,
 	if (r == 0)
 		r = rpd_dwarf_pointee(w->dw, &current.type, thread);
 	if (r < 0)
-		return layout_fail(r, "struct z_kernel");
+		return rpd_rtos_layout_fail(r, "Zephyr", "struct z_kernel");
 	L->ptr = (unsigned)current.type.size;
 	if (L->ptr != 4 && L->ptr != 8)
 		return rpd_fail(-EINVAL, "Zephyr: pointers of %u bytes",
 				L->ptr);
-	L->current = (struct field){ (uint32_t)(cpus.offset + current.offset),
-				     (uint8_t)L->ptr };
+	L->current = (struct rpd_rtos_field){
+		(uint32_t)(cpus.offset + current.offset), (uint8_t)L->ptr
+	};
 	optional_field(w, kernel, "threads", &L->threads);
 	return 0;
 }
@@ -294,8 +238,8 @@ static void load_thread_options(struct walk *w, const struct rpd_dwarf_type *t)
 		L->name_len = (uint32_t)MIN(name.count, m.type.size);
 	}
 	if (rpd_dwarf_member(w->dw, t, "arch.preempt_float", &m) == 0 &&
-	    m.type.size >= 4 * SW_FP_WORDS && m.offset <= t->size &&
-	    4 * SW_FP_WORDS <= t->size - m.offset) {
+	    m.type.size >= 4 * RPD_CALLEE_FP_WORDS && m.offset <= t->size &&
+	    4 * RPD_CALLEE_FP_WORDS <= t->size - m.offset) {
 		L->preempt_float = (uint32_t)m.offset;
 		L->have_preempt_float = true;
 	}
@@ -316,7 +260,7 @@ static int load_thread(struct walk *w, const struct rpd_dwarf_type *t)
 	if (r == 0)
 		r = load_thread_regs(w, t);
 	if (r < 0)
-		return layout_fail(r, "struct k_thread");
+		return rpd_rtos_layout_fail(r, "Zephyr", "struct k_thread");
 	load_thread_options(w, t);
 	return 0;
 }
@@ -397,17 +341,20 @@ static int read_offsets(struct walk *w, uint64_t *offsets, size_t *n,
 }
 
 /* An offset of the table as a field; size 0 if unimplemented or absurd. */
-static struct field table_field(const uint64_t *offsets, size_t n, size_t index,
-				uint64_t base, uint8_t size)
+static struct rpd_rtos_field table_field(const uint64_t *offsets, size_t n,
+					 size_t index, uint64_t base,
+					 uint8_t size)
 {
 	if (index >= n || offsets[index] == TI_UNIMPLEMENTED ||
 	    (uint32_t)offsets[index] == TI_UNIMPLEMENTED ||
 	    base + offsets[index] + size > THREAD_MAX_SIZE)
-		return (struct field){ 0 };
-	return (struct field){ (uint32_t)(base + offsets[index]), size };
+		return (struct rpd_rtos_field){ 0 };
+	return (struct rpd_rtos_field){ (uint32_t)(base + offsets[index]),
+					size };
 }
 
-static void grow_thread(struct layout *L, struct field f, uint32_t more)
+static void grow_thread(struct layout *L, struct rpd_rtos_field f,
+			uint32_t more)
 {
 	if (f.size)
 		L->thread_size = MAX(L->thread_size, (uint64_t)f.off + more);
@@ -417,7 +364,7 @@ static int layout_from_table(struct walk *w)
 {
 	struct layout *L = &w->L;
 	uint64_t offsets[MAX_OFFSETS], size;
-	struct field arch;
+	struct rpd_rtos_field arch;
 	size_t n = 0;
 	unsigned word = 4;
 	int r;
@@ -445,7 +392,8 @@ static int layout_from_table(struct walk *w)
 			rpd_firmware_path(w->fw));
 	/* struct _callee_saved: v1-v8 just below psp */
 	for (int i = 0; i < 8; i++)
-		L->callee[i] = (struct field){ L->psp.off - 32 + 4 * i, 4 };
+		L->callee[i] =
+			(struct rpd_rtos_field){ L->psp.off - 32 + 4 * i, 4 };
 	arch = table_field(offsets, n, TI_T_ARCH, 0, 4);
 	if (arch.size) {
 		L->exc_return = table_field(offsets, n, TI_T_ARM_EXC_RETURN,
@@ -468,9 +416,11 @@ static int layout_from_table(struct walk *w)
 	grow_thread(L, L->psp, 4);
 	grow_thread(L, L->exc_return, 1);
 	if (L->have_preempt_float)
-		grow_thread(L, (struct field){ L->preempt_float, 4 }, 64);
+		grow_thread(L, (struct rpd_rtos_field){ L->preempt_float, 4 },
+			    64);
 	if (L->name_len)
-		grow_thread(L, (struct field){ L->name, 1 }, L->name_len);
+		grow_thread(L, (struct rpd_rtos_field){ L->name, 1 },
+			    L->name_len);
 	L->source = "_kernel_thread_info_offsets";
 	problem(w,
 		"the DWARF has no struct k_thread: offsets from _kernel_thread_info_offsets, no stack bounds, no wait queues");
@@ -522,10 +472,7 @@ static int read_thread(struct walk *w, uint64_t addr, uint8_t *buf)
 
 static bool listed(const struct walk *w, uint64_t tcb)
 {
-	for (size_t i = 0; i < w->out->ntasks; i++)
-		if (w->out->tasks[i].tcb == tcb)
-			return true;
-	return false;
+	return rpd_rtos_find_task(w->out, tcb) != NULL;
 }
 
 /* A new thread at tcb; its bytes read into w->tcbs when the dump has
@@ -586,7 +533,7 @@ static int walk_threads(struct walk *w)
 			return r;
 		snprintf(via, sizeof(via), "next_thread of 0x%llx",
 			 (unsigned long long)p);
-		p = get_field(w->tcbs + i * L->thread_size, L->next);
+		p = rpd_rtos_field_get(w->tcbs + i * L->thread_size, L->next);
 	}
 	return 0;
 }
@@ -698,12 +645,9 @@ static int find_wait_object(struct walk *w, uint64_t q, struct wait_object *o)
 
 static const char *thread_name_at(const struct walk *w, uint64_t tcb)
 {
-	for (size_t i = 0; i < w->out->ntasks; i++)
-		if (w->out->tasks[i].tcb == tcb)
-			return w->out->tasks[i].name[0] ?
-				       w->out->tasks[i].name :
-				       NULL;
-	return NULL;
+	const struct rpd_task *t = rpd_rtos_find_task(w->out, tcb);
+
+	return t && t->name[0] ? t->name : NULL;
 }
 
 /* "held by NAME" for a mutex whose owner is a thread with a name. */
@@ -734,33 +678,38 @@ static void describe_wait_q(struct walk *w, uint64_t q, char *out)
 	char index[24] = "", holder[RPD_TASK_NAME_SIZE + 16] = "";
 
 	if (!w->dw || find_wait_object(w, q, &o) < 0) {
-		set_text(out, "wait queue 0x%llx", (unsigned long long)q);
+		rpd_task_set_blocked_on(out, "wait queue 0x%llx",
+					(unsigned long long)q);
 		return;
 	}
 	if (o.index >= 0)
 		snprintf(index, sizeof(index), "[%ld]", o.index);
 	if (!strcmp(o.what, "join")) {
 		joined = thread_name_at(w, o.addr);
-		set_text(out, "join %s%s0x%llx", joined ? joined : "",
-			 joined ? " " : "", (unsigned long long)o.addr);
+		rpd_task_set_blocked_on(out, "join %s%s0x%llx",
+					joined ? joined : "", joined ? " " : "",
+					(unsigned long long)o.addr);
 		return;
 	}
 	if (!strcmp(o.what, "mutex"))
 		mutex_holder(w, &o, holder, sizeof(holder));
-	set_text(out, "%s %s%s 0x%llx%s", o.what, o.symbol, index,
-		 (unsigned long long)o.addr, holder);
+	rpd_task_set_blocked_on(out, "%s %s%s 0x%llx%s", o.what, o.symbol,
+				index, (unsigned long long)o.addr, holder);
 }
 
 static bool timeout_armed(const struct walk *w, const uint8_t *tcb)
 {
-	return w->L.timeout_next.size && get_field(tcb, w->L.timeout_next);
+	return w->L.timeout_next.size &&
+	       rpd_rtos_field_get(tcb, w->L.timeout_next);
 }
 
 /* State and what the thread waits for; needs every thread's name. */
 static void thread_state(struct walk *w, struct rpd_task *t, const uint8_t *tcb)
 {
-	uint64_t s = get_field(tcb, w->L.state);
-	uint64_t q = w->L.pended_on.size ? get_field(tcb, w->L.pended_on) : 0;
+	uint64_t s = rpd_rtos_field_get(tcb, w->L.state);
+	uint64_t q = w->L.pended_on.size ?
+			     rpd_rtos_field_get(tcb, w->L.pended_on) :
+			     0;
 	bool timeout = timeout_armed(w, tcb);
 
 	t->state = RPD_TASK_UNKNOWN;
@@ -773,13 +722,14 @@ static void thread_state(struct walk *w, struct rpd_task *t, const uint8_t *tcb)
 		if (q)
 			describe_wait_q(w, q, t->blocked_on);
 		else if (timeout)
-			set_text(t->blocked_on, "sleep");
+			rpd_task_set_blocked_on(t->blocked_on, "sleep");
 		else if (w->L.pended_on.size)
-			set_text(t->blocked_on, "wait queue (none)");
+			rpd_task_set_blocked_on(t->blocked_on,
+						"wait queue (none)");
 	} else if ((s & (STATE_SUSPENDED | STATE_PRESTART_OR_SLEEPING)) &&
 		   timeout) {
 		t->state = RPD_TASK_BLOCKED;
-		set_text(t->blocked_on, "sleep");
+		rpd_task_set_blocked_on(t->blocked_on, "sleep");
 	} else if (s & (STATE_SUSPENDED | STATE_PRESTART_OR_SLEEPING)) {
 		t->state = RPD_TASK_SUSPENDED;
 	} else if (s & STATE_QUEUED) {
@@ -792,89 +742,30 @@ static void thread_state(struct walk *w, struct rpd_task *t, const uint8_t *tcb)
 
 /* ---- the saved context ------------------------------------------------------ */
 
-static bool in_code(const struct walk *w, uint64_t addr)
-{
-	size_t n = rpd_firmware_nsegments(w->fw);
-	bool any = false;
-
-	for (size_t i = 0; i < n; i++) {
-		const struct rpd_segment *seg = rpd_firmware_segment(w->fw, i);
-
-		if (!(seg->flags & PF_X))
-			continue;
-		any = true;
-		if (addr - seg->vaddr < seg->memsz)
-			return true;
-	}
-	return !any;
-}
-
-static int read_words(struct walk *w, uint64_t addr, uint32_t *words, size_t n)
-{
-	uint8_t buf[4 * HW_FP_WORDS];
-	int r;
-
-	if (n > HW_FP_WORDS)
-		return -EINVAL;
-	r = w->mem->read(w->mem->ctx, addr, buf, 4 * n);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < n; i++)
-		words[i] = get_le32(buf + 4 * i);
-	return 0;
-}
-
 /* The frame at psp and the callee-saved registers of the k_thread. */
 static int decode_context(struct walk *w, struct rpd_task *t,
 			  const uint8_t *tcb, const char **why)
 {
-	static const uint8_t hw_regs[HW_FRAME_WORDS] = {
-		0, 1, 2, 3, 12, 14, 15
-	};
 	const struct layout *L = &w->L;
-	uint32_t words[HW_FP_WORDS];
 	uint64_t sp = t->saved_sp;
 	bool extended = t->have_exc_return &&
-			!(t->exc_return & EXC_RETURN_FTYPE);
+			!(t->exc_return & RPD_EXC_RETURN_FTYPE);
 
 	*why = "not in the dumped memory";
-	if (read_words(w, sp, words, HW_FRAME_WORDS) < 0)
+	if (rpd_task_read_exception_frame(w->mem, t, &sp, extended) < 0)
 		return -ENOENT;
-	for (size_t i = 0; i < HW_FRAME_WORDS - 1; i++)
-		t->regs.r[hw_regs[i]] = words[i];
-	t->regs.xpsr = words[7];
-	sp += 4 * HW_FRAME_WORDS;
-	if (extended) {
-		if (read_words(w, sp, words, HW_FP_WORDS) < 0)
-			return -ENOENT;
-		memcpy(t->s0_s15, words, sizeof(t->s0_s15));
-		t->fpscr = words[16];
-		sp += 4 * HW_FP_WORDS;
-		if (L->have_preempt_float) {
-			for (int i = 0; i < SW_FP_WORDS; i++)
-				t->s16_s31[i] = get_le32(
-					tcb + L->preempt_float + 4 * i);
-			t->fp_context = true;
-		}
+	if (extended && L->have_preempt_float) {
+		for (int i = 0; i < RPD_CALLEE_FP_WORDS; i++)
+			t->s16_s31[i] =
+				get_le32(tcb + L->preempt_float + 4 * i);
+		t->fp_context = true;
 	}
-	if (t->regs.xpsr & XPSR_STACK_ALIGN)
-		sp += 4;
 	for (int i = 0; i < 8; i++)
-		t->regs.r[4 + i] = (uint32_t)get_field(tcb, L->callee[i]);
-	t->regs.r[13] = (uint32_t)sp;
+		t->regs.r[4 + i] =
+			(uint32_t)rpd_rtos_field_get(tcb, L->callee[i]);
 	/* A thread that never ran resumes at z_thread_entry, its Thumb
 	 * bit masked by arch_new_thread(). */
-	t->regs.r[15] &= ~1u;
-	if (!(t->regs.xpsr & XPSR_THUMB)) {
-		*why = "its xPSR has no Thumb bit";
-		return -EINVAL;
-	}
-	if (!in_code(w, t->regs.r[15])) {
-		*why = "its pc is not in the firmware's code";
-		return -EINVAL;
-	}
-	t->regs_known = RPD_REGS_ALL;
-	return 0;
+	return rpd_task_finish_context(w->fw, t, sp, why);
 }
 
 static void thread_context(struct walk *w, struct rpd_task *t,
@@ -886,7 +777,7 @@ static void thread_context(struct walk *w, struct rpd_task *t,
 	const char *why;
 
 	/* The low byte of EXC_RETURN; 0 until the thread was switched. */
-	mode = L->exc_return.size ? get_field(tcb, L->exc_return) : 0;
+	mode = L->exc_return.size ? rpd_rtos_field_get(tcb, L->exc_return) : 0;
 	if (mode) {
 		t->exc_return = EXC_RETURN_HIGH | (uint32_t)mode;
 		t->have_exc_return = true;
@@ -922,8 +813,8 @@ static void thread_stack(struct walk *w, struct rpd_task *t, const uint8_t *tcb)
 
 	if (!L->stack_start.size || !L->stack_size.size)
 		return;
-	low = get_field(tcb, L->stack_start);
-	size = get_field(tcb, L->stack_size);
+	low = rpd_rtos_field_get(tcb, L->stack_start);
+	size = rpd_rtos_field_get(tcb, L->stack_size);
 	t->stack_low = low;
 	if (!low)
 		return;
@@ -952,7 +843,7 @@ static void thread_details(struct walk *w, struct rpd_task *t,
 			(unsigned long long)t->tcb, L->name_len);
 	t->priority = (int32_t)get_signed(tcb, L->prio);
 	t->have_priority = true;
-	t->saved_sp = get_field(tcb, L->psp);
+	t->saved_sp = rpd_rtos_field_get(tcb, L->psp);
 	thread_stack(w, t, tcb);
 	thread_context(w, t, tcb);
 }
@@ -961,37 +852,12 @@ static void thread_details(struct walk *w, struct rpd_task *t,
 static void check_fill(struct walk *w)
 {
 	struct rpd_rtos_state *out = w->out;
-	bool filled = false;
+	bool filled = rpd_rtos_check_fill(out, OVERFLOW_CHECK_BYTES);
 
-	for (size_t i = 0; i < out->ntasks; i++)
-		filled |= out->tasks[i].stack_unused >= OVERFLOW_CHECK_BYTES;
-	for (size_t i = 0; i < out->ntasks; i++) {
-		struct rpd_task *t = &out->tasks[i];
-
-		if (!filled)
-			t->stack_unused = -1;
-		t->stack_overflowed = (t->stack_low && t->saved_sp &&
-				       t->saved_sp < t->stack_low) ||
-				      (filled && t->stack_unused >= 0 &&
-				       t->stack_unused < OVERFLOW_CHECK_BYTES);
-	}
 	if (!filled && out->ntasks && w->L.stack_start.size)
 		problem(w,
 			"no thread's stack shows Zephyr's 0x%x fill (CONFIG_INIT_STACKS): stack use unknown",
 			STACK_FILL_BYTE);
-}
-
-static void current_first(struct rpd_rtos_state *out)
-{
-	for (size_t i = 1; i < out->ntasks; i++) {
-		struct rpd_task t = out->tasks[i];
-
-		if (!t.current)
-			continue;
-		memmove(&out->tasks[1], &out->tasks[0], i * sizeof(t));
-		out->tasks[0] = t;
-		return;
-	}
 }
 
 static int build_threads(struct walk *w)
@@ -1018,7 +884,7 @@ static int build_threads(struct walk *w)
 		else if (out->tasks[i].current)
 			out->tasks[i].state = RPD_TASK_RUNNING;
 	check_fill(w);
-	current_first(out);
+	rpd_rtos_current_first(out);
 	return 0;
 }
 

@@ -186,12 +186,32 @@ static struct truth_task *truth_task(uint64_t tcb, bool add)
 	return &t.truth.tasks[t.truth.ntasks++];
 }
 
-static void parse_task(char *line)
+/* The task a truth line names: the TCB after its keyword, added if new. */
+static struct truth_task *line_task(const char *line, const char *keyword)
 {
-	struct truth_task *tt = truth_task(strtoull(line + 5, NULL, 0), true);
-	const char *name = strstr(line, " name=");
+	struct truth_task *tt =
+		truth_task(strtoull(line + strlen(keyword), NULL, 0), true);
 
 	assert_non_null(tt);
+	return tt;
+}
+
+/* A truth line's fields <prefix>0 .. <prefix><n - 1>, as words. */
+static void numbered_fields(const char *line, char prefix, uint32_t *out, int n)
+{
+	char key[8];
+
+	for (int i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "%c%d", prefix, i);
+		out[i] = (uint32_t)field(line, key);
+	}
+}
+
+static void parse_task(char *line)
+{
+	struct truth_task *tt = line_task(line, "task ");
+	const char *name = strstr(line, " name=");
+
 	assert_non_null(name);
 	snprintf(tt->name, sizeof(tt->name), "%s", name + 6);
 	tt->prio = (int)field(line, "prio");
@@ -205,14 +225,9 @@ static void parse_task(char *line)
 
 static void parse_regs(const char *line)
 {
-	struct truth_task *tt = truth_task(strtoull(line + 5, NULL, 0), true);
-	char key[8];
+	struct truth_task *tt = line_task(line, "regs ");
 
-	assert_non_null(tt);
-	for (int i = 0; i < 13; i++) {
-		snprintf(key, sizeof(key), "r%d", i);
-		tt->r[i] = (uint32_t)field(line, key);
-	}
+	numbered_fields(line, 'r', tt->r, 13);
 	tt->r[13] = (uint32_t)field(line, "sp");
 	tt->r[14] = (uint32_t)field(line, "lr");
 	tt->r[15] = (uint32_t)field(line, "pc");
@@ -223,14 +238,9 @@ static void parse_regs(const char *line)
 
 static void parse_fp(const char *line)
 {
-	struct truth_task *tt = truth_task(strtoull(line + 3, NULL, 0), true);
-	char key[8];
+	struct truth_task *tt = line_task(line, "fp ");
 
-	assert_non_null(tt);
-	for (int i = 0; i < 32; i++) {
-		snprintf(key, sizeof(key), "s%d", i);
-		tt->s[i] = (uint32_t)field(line, key);
-	}
+	numbered_fields(line, 's', tt->s, 32);
 	tt->fpscr = (uint32_t)field(line, "fpscr");
 	tt->have_fp = true;
 }

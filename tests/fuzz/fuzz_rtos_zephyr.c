@@ -17,30 +17,14 @@
 
 #include "crash_state.h"
 #include "dwarf_types.h"
+#include "fuzz_ram.h"
 #include "rtos.h"
 #include "util.h"
 
-#define RAM_BASE 0x20000000u
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-struct ram {
-	const uint8_t *p;
-	size_t len;
-};
 
 static struct rpd_firmware *fw;
 static struct rpd_dwarf *dw;
-
-static int ram_read(void *ctx, uint64_t addr, void *buf, size_t len)
-{
-	const struct ram *ram = ctx;
-
-	if (addr < RAM_BASE || !range_within(addr - RAM_BASE, len, ram->len))
-		return -ENOENT;
-	memcpy(buf, ram->p + (addr - RAM_BASE), len);
-	return 0;
-}
 
 static void open_firmware(void)
 {

@@ -12,33 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_ram.h"
 #include "rproc/rprocdump.h"
 #include "util.h"
 #include "zephyr_coredump.h"
 
-/* Where the input sits in the remote's address space. */
-#define RAM_BASE 0x20000000u
 #define MAX_FOUND 4
 
 /* Unknown, a thread's basic frame, a thread's FP frame. */
 static const uint32_t exc_returns[] = { 0, 0xfffffffd, 0xffffffed };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-struct ram {
-	const uint8_t *p;
-	size_t len;
-};
-
-static int ram_read(void *ctx, uint64_t addr, void *buf, size_t len)
-{
-	const struct ram *ram = ctx;
-
-	if (addr < RAM_BASE || !range_within(addr - RAM_BASE, len, ram->len))
-		return -ENOENT;
-	memcpy(buf, ram->p + (addr - RAM_BASE), len);
-	return 0;
-}
 
 static void check_failure(int r)
 {
