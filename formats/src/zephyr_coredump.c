@@ -217,10 +217,9 @@ static bool frame_at(const struct rpd_memory *mem, uint64_t addr,
 
 /* Looks for the frame just below sp, where the CPU stacked it for code
  * running at sp: one size when EXC_RETURN tells it, else both. */
-static bool frame_below(const struct rpd_memory *mem, uint32_t sp,
-			uint32_t pad, uint32_t exc_return,
-			const struct rpd_arm_regs *regs, bool *readable,
-			struct rpd_zephyr_sp_check *check)
+static bool frame_below(const struct rpd_memory *mem, uint32_t sp, uint32_t pad,
+			uint32_t exc_return, const struct rpd_arm_regs *regs,
+			bool *readable, struct rpd_zephyr_sp_check *check)
 {
 	static const uint32_t sizes[] = { RPD_ARM_BASIC_FRAME_SIZE,
 					  RPD_ARM_FP_FRAME_SIZE };

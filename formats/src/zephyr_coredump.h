@@ -218,7 +218,6 @@ int rpd_zephyr_arm_arch_decode(uint16_t version, const void *payload,
 
 /* ---- the stack pointer of Zephyr 3.4 -------------------------------- */
 
-
 enum rpd_zephyr_sp {
 	/* sp held the address of the stacked frame (Zephyr 3.4), or the
 	 * frame's end without the 4 bytes the CPU realigned by (newer
