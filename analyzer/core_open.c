@@ -5,9 +5,15 @@
  * The core is a file named on the command line or the newest stored dump
  * that matches. The firmware is the one given with --firmware; else the one
  * the core names (info note "firmware"), looked up as the kernel would, and
- * else a file named after the core's build-id. A firmware found by name is
- * used only if it is the build that crashed: symbols of another build
- * explain nothing and mislead.
+ * else a file named after the core's build-id. A firmware found by name or
+ * build-id is used only if its build-id matches the core's: symbols of
+ * another build explain nothing and mislead, and the core is untrusted
+ * input that must not steer which file is opened. A firmware without a
+ * build-id, or a core without one, needs --firmware.
+ *
+ * The core's build-id is used only when it is 4..128 even hex digits, and
+ * its firmware name only when every component is printable, not empty and
+ * does not start with '.'; so a path built from them stays in its directory.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +29,9 @@
 
 #define MAX_FIRMWARE_DIRS 64
 #define DEBUG_BUILD_ID_DIR "/usr/lib/debug/.build-id"
+#define BUILD_ID_MIN_HEX 4   /* 2 bytes */
+#define BUILD_ID_MAX_HEX 128 /* 64 bytes */
+#define FIRMWARE_NAME_MAX 255
 
 static bool is_regular_file(const char *path)
 {
@@ -70,13 +79,54 @@ static int find_stored_core(const char *dir, const char *match, char **path)
 	return *path ? 0 : log_oom();
 }
 
+/* Even hex digits, 4..128 of them: what a GNU build-id note can hold. */
+static bool build_id_is_valid(const char *id)
+{
+	size_t n = strspn(id, "0123456789abcdefABCDEF");
+
+	return !id[n] && n % 2 == 0 && n >= BUILD_ID_MIN_HEX &&
+	       n <= BUILD_ID_MAX_HEX;
+}
+
+/* The core's build-id if it is valid, else NULL with a warning. */
+static const char *core_build_id(const struct analyzed_core *ac)
+{
+	const char *id = rpd_core_info(ac->core, "build_id");
+
+	if (!id || !*id || build_id_is_valid(id))
+		return id && *id ? id : NULL;
+	log_warning("%s: ignoring the core's build-id: not %d to %d hex digits",
+		    ac->path, BUILD_ID_MIN_HEX, BUILD_ID_MAX_HEX);
+	return NULL;
+}
+
+/* A firmware name from the core that stays in the firmware directories:
+ * components printable ASCII, none empty or starting with '.'. */
+static bool firmware_name_is_confined(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!len || len > FIRMWARE_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c <= 0x20 || c >= 0x7f || c == '\\')
+			return false;
+		if ((i == 0 || name[i - 1] == '/') && (c == '.' || c == '/'))
+			return false;
+	}
+	return name[len - 1] != '/';
+}
+
 /*
- * Checks fw against the core's build-id. Returns true if it may be used;
- * a note for the user (a mismatch, or why nothing could be checked) goes
- * to problem.
+ * Checks fw against the core's build-id. Returns true if it may be used:
+ * a match, or, for the firmware the user named (chosen), anything; a note
+ * for the user (a mismatch, or why nothing could be checked) goes to
+ * problem.
  */
 static bool firmware_fits(const struct rpd_firmware *fw, const char *core_id,
-			  char *problem, size_t size)
+			  bool chosen, char *problem, size_t size)
 {
 	const char *path = rpd_firmware_path(fw);
 
@@ -86,15 +136,22 @@ static bool firmware_fits(const struct rpd_firmware *fw, const char *core_id,
 		log_debug("%s: build-id %s matches the core's", path, core_id);
 		return true;
 	case RPD_BUILD_ID_UNRECORDED:
-		snprintf(problem, size,
-			 "%s: not checked: the core records no build-id", path);
-		return true;
+		snprintf(
+			problem, size,
+			chosen ?
+				"%s: not checked: the core records no build-id" :
+				"%s: not used: the core records no build-id "
+				"(name it with --firmware)",
+			path);
+		return chosen;
 	case RPD_BUILD_ID_ABSENT:
 		snprintf(
 			problem, size,
-			"%s: not checked: the firmware has no build-id (the core's is %s)",
+			chosen ?
+				"%s: not checked: the firmware has no build-id (the core's is %s)" :
+				"%s: not used: the firmware has no build-id (the core's is %s; name it with --firmware)",
 			path, core_id);
-		return true;
+		return chosen;
 	case RPD_BUILD_ID_MISMATCH:
 		break;
 	}
@@ -115,7 +172,7 @@ static struct rpd_firmware *try_firmware(const char *path, const char *core_id,
 		log_debug("%s", problem);
 		return NULL;
 	}
-	if (!firmware_fits(fw, core_id, problem, size)) {
+	if (!firmware_fits(fw, core_id, false, problem, size)) {
 		log_debug("%s", problem);
 		rpd_firmware_free(fw);
 		return NULL;
@@ -137,7 +194,7 @@ static struct rpd_firmware *find_by_build_id(const struct analyze_options *o,
 	char problem[256], *path;
 	size_t n;
 
-	if (strlen(core_id) < 3)
+	if (!build_id_is_valid(core_id)) /* checked by the caller too */
 		return NULL;
 	n = firmware_search_path(NULL, o->firmware_dirs, dirs,
 				 MAX_FIRMWARE_DIRS);
@@ -170,6 +227,13 @@ static void find_by_name(const struct analyze_options *o,
 	_cleanup_free_ char *path = NULL, *tried = NULL;
 	int r;
 
+	if (!firmware_name_is_confined(name)) {
+		snprintf(ac->fw_problem, sizeof(ac->fw_problem),
+			 "the core's firmware name is not a plain relative "
+			 "name; not looked up (use --firmware)");
+		log_warning("%s: %s", ac->path, ac->fw_problem);
+		return;
+	}
 	r = firmware_find(NULL, o->firmware_dirs, name, &path, &tried);
 	if (r == -ENOENT)
 		snprintf(ac->fw_problem, sizeof(ac->fw_problem),
@@ -191,7 +255,7 @@ static void find_firmware(const struct analyze_options *o,
 			  struct analyzed_core *ac)
 {
 	const char *name = rpd_core_info(ac->core, "firmware");
-	const char *core_id = rpd_core_info(ac->core, "build_id");
+	const char *core_id = core_build_id(ac);
 
 	ac->fw_problem[0] = '\0';
 	if (name && *name) {
@@ -254,8 +318,8 @@ int analyzed_core_open(const struct analyze_options *o, const char *what,
 			return r == -ENOENT ? -EIO : r;
 		}
 		/* The user's choice stands; a mismatch is only a warning. */
-		firmware_fits(ac->fw, rpd_core_info(ac->core, "build_id"),
-			      ac->fw_problem, sizeof(ac->fw_problem));
+		firmware_fits(ac->fw, core_build_id(ac), true, ac->fw_problem,
+			      sizeof(ac->fw_problem));
 	} else {
 		find_firmware(o, ac);
 	}
