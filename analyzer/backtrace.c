@@ -11,6 +11,7 @@
 #include "backtrace.h"
 #include "log.h"
 #include "macro.h"
+#include "term_escape.h"
 
 #define MAX_FRAMES (UNWIND_MAX_FRAMES * 4)
 
@@ -250,10 +251,14 @@ void backtrace_print(FILE *f, const struct backtrace *bt, const char *indent)
 	for (size_t i = 0; i < bt->nframes; i++) {
 		const struct backtrace_frame *fr = &bt->frames[i];
 
-		fprintf(f, "%s#%-2zu 0x%08" PRIx32 " %s", indent, i, fr->pc,
-			or_unknown(fr->function));
-		if (fr->file)
-			fprintf(f, " (%s:%d)", fr->file, fr->line);
+		/* Names and files are the firmware's DWARF: untrusted. */
+		fprintf(f, "%s#%-2zu 0x%08" PRIx32 " ", indent, i, fr->pc);
+		term_fputs(or_unknown(fr->function), f);
+		if (fr->file) {
+			fputs(" (", f);
+			term_fputs(fr->file, f);
+			fprintf(f, ":%d)", fr->line);
+		}
 		if (fr->inlined)
 			fprintf(f, " [inlined]");
 		if (!strcmp(fr->kind, "stack-scan"))
@@ -262,9 +267,11 @@ void backtrace_print(FILE *f, const struct backtrace *bt, const char *indent)
 			fprintf(f, " [tail call]");
 		fputc('\n', f);
 	}
-	if (bt->unwound.stop[0])
-		fprintf(f, "%s(unwinding stopped: %s)\n", indent,
-			bt->unwound.stop);
+	if (bt->unwound.stop[0]) {
+		fprintf(f, "%s(unwinding stopped: ", indent);
+		term_fputs(bt->unwound.stop, f);
+		fputs(")\n", f);
+	}
 }
 
 void backtrace_json(struct json_writer *j, const char *key,

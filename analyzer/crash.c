@@ -25,6 +25,7 @@
 #include "macro.h"
 #include "signature.h"
 #include "string_util.h"
+#include "term_escape.h"
 #include "symbolize.h"
 #include "threads.h"
 #include "verb_options.h"
@@ -119,6 +120,16 @@ static void compute_signature(struct crash_report *cr)
 
 /* ---- text --------------------------------------------------------------- */
 
+/* fmt with one %s, for a string from the core or the firmware. */
+static void fprintf_escaped(FILE *f, const char *fmt, const char *s)
+{
+	const char *at = strstr(fmt, "%s");
+
+	fwrite(fmt, 1, (size_t)(at - fmt), f);
+	term_fputs(s, f);
+	fputs(at + 2, f);
+}
+
 static const char *or_unknown(const char *s)
 {
 	return s && *s ? s : "??";
@@ -130,7 +141,7 @@ static void print_reason(FILE *f, const struct crash_report *cr)
 	const struct fault_bit *cause = fault_status_cause(&cr->fault);
 	char exc[32];
 
-	fprintf(f, "%s", reason_name(cr));
+	term_fputs(reason_name(cr), f); /* may be the core's crash_type */
 	if (cause && cr->fault.mmfar_valid && cause->reg[0] == 'M')
 		fprintf(f, " (%s: %s, at 0x%08" PRIx32 ")", cause->name,
 			cause->explanation, cr->fault.mmfar);
@@ -140,7 +151,7 @@ static void print_reason(FILE *f, const struct crash_report *cr)
 	else if (cause)
 		fprintf(f, " (%s: %s)", cause->name, cause->explanation);
 	else if (have_record(cr) && record(cr)->message[0])
-		fprintf(f, " (%s)", record(cr)->message);
+		fprintf_escaped(f, " (%s)", record(cr)->message);
 	else if (have_record(cr) && record(cr)->exc_number)
 		fprintf(f, " (%s)",
 			exception_name(record(cr)->exc_number, exc,
@@ -160,17 +171,18 @@ static void print_headline(FILE *f, const struct crash_report *cr)
 	const char *name = rpd_core_info(cr->ac->core, "name");
 	const struct backtrace_frame *at = faulting_frame(cr);
 
-	fprintf(f, "%s crashed: ", name && *name ? name : "remote");
+	fprintf_escaped(f, "%s crashed: ", name && *name ? name : "remote");
 	print_reason(f, cr);
 	if (at) {
-		fprintf(f, " at %s", or_unknown(at->function));
-		if (at->file)
-			fprintf(f, " (%s:%d)", base_name(at->file), at->line);
-		else
+		fprintf_escaped(f, " at %s", or_unknown(at->function));
+		if (at->file) {
+			fprintf_escaped(f, " (%s", base_name(at->file));
+			fprintf(f, ":%d)", at->line);
+		} else
 			fprintf(f, " (0x%08" PRIx32 ")", at->pc);
 	}
 	if (cr->crashed && cr->crashed->name[0])
-		fprintf(f, " in task %s", cr->crashed->name);
+		fprintf_escaped(f, " in task %s", cr->crashed->name);
 	fputc('\n', f);
 }
 
@@ -181,19 +193,19 @@ static void print_source(FILE *f, const struct crash_report *cr)
 
 	fprintf(f, "  Registers:  %s", rpd_register_source_name(th->source));
 	if (th->source_detail[0])
-		fprintf(f, " (%s)", th->source_detail);
+		fprintf_escaped(f, " (%s)", th->source_detail);
 	if (th->derived)
 		fprintf(f, ", derived now from the core's memory and firmware");
 	fputc('\n', f);
 	if (cr->crashed) {
 		thread_describe(th, cr->crashed, what, sizeof(what));
-		fprintf(f, "  Crashed:    %s\n", what);
+		fprintf_escaped(f, "  Crashed:    %s\n", what);
 	}
 	if (th->n > 1)
 		fprintf(f, "  Threads:    %zu (rproc-analyze threads)\n",
 			th->n);
 	if (th->problems[0])
-		fprintf(f, "  Problems:   %s\n", th->problems);
+		fprintf_escaped(f, "  Problems:   %s\n", th->problems);
 }
 
 static void print_summary(FILE *f, const struct crash_report *cr)
@@ -202,13 +214,14 @@ static void print_summary(FILE *f, const struct crash_report *cr)
 	const char *type = rpd_core_info(ac->core, "crash_type");
 	char exc[32];
 
-	fprintf(f, "  Core:       %s\n", ac->path);
-	fprintf(f, "  Firmware:   %s\n",
-		ac->fw ? rpd_firmware_path(ac->fw) : "none found");
+	fprintf_escaped(f, "  Core:       %s\n", ac->path);
+	fprintf_escaped(f, "  Firmware:   %s\n",
+			ac->fw ? rpd_firmware_path(ac->fw) : "none found");
 	if (ac->fw_problem[0])
-		fprintf(f, "              (%s)\n", ac->fw_problem);
+		fprintf_escaped(f, "              (%s)\n", ac->fw_problem);
 	if (type && *type)
-		fprintf(f, "  Crash type: %s (as the kernel saw it)\n", type);
+		fprintf_escaped(f, "  Crash type: %s (as the kernel saw it)\n",
+				type);
 	print_source(f, cr);
 	if (!have_record(cr)) {
 		fprintf(f, "  No crash record: the fault status registers are "
@@ -221,7 +234,7 @@ static void print_summary(FILE *f, const struct crash_report *cr)
 					 "(thread mode)",
 		crash_was_raised(cr) ? ", crash raised by software" : "");
 	if (record(cr)->message[0])
-		fprintf(f, "  Message:    %s\n", record(cr)->message);
+		fprintf_escaped(f, "  Message:    %s\n", record(cr)->message);
 }
 
 static bool is_hfsr_bit(const struct fault_bit *bit)
@@ -329,7 +342,7 @@ static void print_text(FILE *f, const struct crash_report *cr)
 	print_registers(f, cr);
 	print_backtrace(f, cr);
 	if (cr->signature[0])
-		fprintf(f, "\nSignature: %s\n", cr->signature);
+		fprintf_escaped(f, "\nSignature: %s\n", cr->signature);
 	else
 		fprintf(f, "\nSignature: none (no backtrace)\n");
 	if (cr->all)

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "macro.h"
 #include "string_util.h"
+#include "term_escape.h"
 
 /* The info note's keys in the order and with the labels info shows; other
  * keys follow under their own names. */
@@ -128,7 +129,11 @@ static bool is_labelled(const char *key, size_t keylen)
 
 static void print_field(FILE *f, const char *label, const char *value)
 {
-	fprintf(f, "%16s: %s\n", label, value);
+	_cleanup_free_ char *l = term_escape(label); /* keys from the core */
+
+	fprintf(f, "%16s: ", l ?: "?");
+	term_fputs(value, f);
+	fputc('\n', f);
 }
 
 static void print_crash_time(FILE *f, const char *value)
@@ -151,8 +156,10 @@ static void print_crash_time(FILE *f, const char *value)
 static void print_other_key(void *ctx, const char *key, size_t keylen,
 			    const char *value)
 {
-	if (!is_labelled(key, keylen))
-		fprintf(ctx, "%16.*s: %s\n", (int)keylen, key, value);
+	_cleanup_free_ char *k = strndup(key, keylen);
+
+	if (!is_labelled(key, keylen) && k)
+		print_field(ctx, k, value);
 }
 
 static void print_notes(FILE *f, const struct rpd_core *core)
@@ -218,10 +225,13 @@ static void print_traces(FILE *f, const struct rpd_core *core)
 		return;
 	fprintf(f, "\nTrace buffers:\n  %-32s  %-10s  %-10s  %s\n", "NAME",
 		"ADDRESS", "SIZE", "FORMAT");
-	for (size_t i = 0; rpd_core_trace(core, i, &d, &format) == 0; i++)
-		fprintf(f, "  %-32s  0x%08llx  0x%08llx  %s\n",
-			*d.name ? d.name : "-", (unsigned long long)d.da,
-			(unsigned long long)d.len, trace_format_name(format));
+	for (size_t i = 0; rpd_core_trace(core, i, &d, &format) == 0; i++) {
+		_cleanup_free_ char *name = term_escape(*d.name ? d.name : "-");
+
+		fprintf(f, "  %-32s  0x%08llx  0x%08llx  %s\n", name ?: "?",
+			(unsigned long long)d.da, (unsigned long long)d.len,
+			trace_format_name(format));
+	}
 }
 
 static void print_info(FILE *f, const struct info *in)

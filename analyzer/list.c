@@ -13,6 +13,7 @@
 #include "analyze.h"
 #include "log.h"
 #include "macro.h"
+#include "term_escape.h"
 #include "stored_dumps.h"
 #include "string_util.h"
 #include "verb_options.h"
@@ -170,18 +171,32 @@ enum {
 	NCOLS
 };
 
+/* The strings from the core (and the file name) are escaped for the
+ * terminal into owned[], which the caller frees with free_owned(). */
+#define NOWNED 4
 static void dump_columns(const struct stored_dump *d, char *time_buf,
-			 char *size_buf, const char *cols[NCOLS])
+			 char *size_buf, const char *cols[NCOLS],
+			 char *owned[NOWNED])
 {
 	format_time(d->time, false, time_buf, 32);
 	format_size(d->disk_size, size_buf, 16);
+	owned[0] = term_escape(or_dash(d->remote));
+	owned[1] = term_escape(or_dash(d->firmware));
+	owned[2] = term_escape(or_dash(d->reason));
+	owned[3] = term_escape(d->file);
 	cols[COL_TIME] = time_buf;
-	cols[COL_REMOTE] = or_dash(d->remote);
-	cols[COL_FIRMWARE] = or_dash(d->firmware);
-	cols[COL_REASON] = or_dash(d->reason);
+	cols[COL_REMOTE] = owned[0] ?: "?";
+	cols[COL_FIRMWARE] = owned[1] ?: "?";
+	cols[COL_REASON] = owned[2] ?: "?";
 	cols[COL_SIZE] = size_buf;
 	cols[COL_STATE] = corefile_state(d);
-	cols[COL_FILE] = d->file;
+	cols[COL_FILE] = owned[3] ?: "?";
+}
+
+static void free_owned(char *owned[NOWNED])
+{
+	for (int i = 0; i < NOWNED; i++)
+		free(owned[i]);
 }
 
 static void print_table(FILE *f, const struct stored_dumps *s,
@@ -193,6 +208,7 @@ static void print_table(FILE *f, const struct stored_dumps *s,
 						  "FILE" };
 	char time_buf[32], size_buf[16];
 	const char *cols[NCOLS];
+	char *owned[NOWNED];
 	int width[NCOLS];
 
 	for (int c = 0; c < NCOLS; c++)
@@ -200,9 +216,10 @@ static void print_table(FILE *f, const struct stored_dumps *s,
 	for (size_t i = 0; i < s->n; i++) {
 		if (!selected[i])
 			continue;
-		dump_columns(&s->dumps[i], time_buf, size_buf, cols);
+		dump_columns(&s->dumps[i], time_buf, size_buf, cols, owned);
 		for (int c = 0; c < NCOLS; c++)
 			width[c] = MAX(width[c], (int)strlen(cols[c]));
+		free_owned(owned);
 	}
 
 	fprintf(f, "%-*s  %-*s  %-*s  %-*s  %*s  %-*s  %s\n", width[0],
@@ -211,12 +228,15 @@ static void print_table(FILE *f, const struct stored_dumps *s,
 	for (size_t i = 0; i < s->n; i++) {
 		if (!selected[i])
 			continue;
-		dump_columns(&s->dumps[i], time_buf, size_buf, cols);
+		dump_columns(&s->dumps[i], time_buf, size_buf, cols, owned);
 		fprintf(f, "%-*s  %-*s  %-*s  %-*s  %*s  %-*s  %s", width[0],
 			cols[0], width[1], cols[1], width[2], cols[2], width[3],
 			cols[3], width[4], cols[4], width[5], cols[5], cols[6]);
-		if (s->dumps[i].error)
-			fprintf(f, "  error: %s", s->dumps[i].error);
+		free_owned(owned);
+		if (s->dumps[i].error) {
+			fputs("  error: ", f);
+			term_fputs(s->dumps[i].error, f);
+		}
 		fputc('\n', f);
 	}
 }

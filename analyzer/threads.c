@@ -15,6 +15,7 @@
 #include "log.h"
 #include "macro.h"
 #include "threads.h"
+#include "term_escape.h"
 
 int thread_list_build(struct backtracer *b, const struct rpd_core_threads *th,
 		      struct thread_list *out)
@@ -81,12 +82,15 @@ static void print_thread(FILE *f, const struct thread_entry *e)
 	const struct rpd_thread *t = e->desc;
 	char use[64];
 
-	fprintf(f, "\n%s %s%s: %s", t->tid ? "Thread" : "Task",
-		t->name[0] ? t->name : "(unnamed)",
-		t->flags & RPD_THREAD_CRASHED ? " [crashed]" : "",
+	/* Names are the core's memory: untrusted. */
+	fprintf(f, "\n%s ", t->tid ? "Thread" : "Task");
+	term_fputs(t->name[0] ? t->name : "(unnamed)", f);
+	fprintf(f, "%s: %s", t->flags & RPD_THREAD_CRASHED ? " [crashed]" : "",
 		rpd_thread_state_name(t->state));
-	if (t->blocked_on[0])
-		fprintf(f, " on %s", t->blocked_on);
+	if (t->blocked_on[0]) {
+		fputs(" on ", f);
+		term_fputs(t->blocked_on, f);
+	}
 	if (t->flags & RPD_THREAD_HAVE_PRIORITY)
 		fprintf(f, ", priority %" PRId32, t->priority);
 	stack_use(t, use, sizeof(use));
@@ -115,9 +119,12 @@ static void print_thread(FILE *f, const struct thread_entry *e)
 void thread_list_print(FILE *f, const struct rpd_core_threads *th,
 		       const struct thread_list *list)
 {
-	fprintf(f, "\n%zu thread%s%s%s%s%s:\n", list->n,
-		list->n == 1 ? "" : "s", th->rtos[0] ? " of " : "", th->rtos,
-		th->rtos_port[0] ? ", port " : "", th->rtos_port);
+	fprintf(f, "\n%zu thread%s%s", list->n, list->n == 1 ? "" : "s",
+		th->rtos[0] ? " of " : "");
+	term_fputs(th->rtos, f);
+	fputs(th->rtos_port[0] ? ", port " : "", f);
+	term_fputs(th->rtos_port, f);
+	fputs(":\n", f);
 	for (size_t i = 0; i < list->n; i++)
 		print_thread(f, &list->entries[i]);
 }
@@ -202,11 +209,17 @@ int verb_threads(const struct analyze_options *o, struct output *out, int argc,
 		json_end_object(&out->json);
 		json_finish(&out->json);
 	} else if (r == 0) {
-		fprintf(out->f, "Core:      %s\n", ac.path);
-		fprintf(out->f, "Registers: %s (%s)\n",
-			rpd_register_source_name(th.source), th.source_detail);
-		if (th.problems[0])
-			fprintf(out->f, "Problems:  %s\n", th.problems);
+		fputs("Core:      ", out->f);
+		term_fputs(ac.path, out->f);
+		fprintf(out->f, "\nRegisters: %s (",
+			rpd_register_source_name(th.source));
+		term_fputs(th.source_detail, out->f);
+		fputs(")\n", out->f);
+		if (th.problems[0]) {
+			fputs("Problems:  ", out->f);
+			term_fputs(th.problems, out->f);
+			fputc('\n', out->f);
+		}
 		thread_list_print(out->f, &th, &list);
 	}
 	thread_list_release(&list);

@@ -16,6 +16,7 @@
 #include "analyze.h"
 #include "log.h"
 #include "macro.h"
+#include "term_escape.h"
 #include "unaligned.h"
 #include "verb_options.h"
 
@@ -168,35 +169,16 @@ static struct rpd_trace_text *decode_buffer(const struct analyzed_core *ac,
 	return text;
 }
 
-/* Printable ASCII, newlines and tabs as they are; other bytes as \xNN.
- * Returns a malloc'ed NUL-terminated string. */
-static char *escape_text(const char *text, size_t len)
-{
-	char *s = malloc(4 * len + 1), *p = s;
-
-	if (!s)
-		return NULL;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
-
-		if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t')
-			*p++ = (char)c;
-		else if (c == '\r' && i + 1 < len && text[i + 1] == '\n')
-			continue; /* CRLF line ends read as lines */
-		else
-			p += sprintf(p, "\\x%02x", c);
-	}
-	*p = '\0';
-	return s;
-}
-
 static void print_header(FILE *f, size_t i, const struct rpd_trace_desc *d,
 			 const struct rpd_trace_text *t, const char *error)
 {
-	fprintf(f, "-- trace %zu \"%s\" at 0x%" PRIx64 ", %" PRIu64 " bytes", i,
-		d->name, d->da, d->len);
+	fprintf(f, "-- trace %zu \"", i);
+	term_fputs(d->name, f);
+	fprintf(f, "\" at 0x%" PRIx64 ", %" PRIu64 " bytes", d->da, d->len);
 	if (!t) {
-		fprintf(f, ": %s\n", error);
+		fputs(": ", f);
+		term_fputs(error, f);
+		fputc('\n', f);
 		return;
 	}
 	fprintf(f, ": %s%s", rpd_trace_format_name(t->format),
@@ -206,8 +188,11 @@ static void print_header(FILE *f, size_t i, const struct rpd_trace_desc *d,
 	else if (t->wrapped)
 		fprintf(f, ", wrapped");
 	fprintf(f, "\n");
-	if (t->caveat)
-		fprintf(f, "-- best effort: %s\n", t->caveat);
+	if (t->caveat) {
+		fputs("-- best effort: ", f);
+		term_fputs(t->caveat, f);
+		fputc('\n', f);
+	}
 }
 
 static void print_text(FILE *f, const char *escaped)
@@ -259,7 +244,7 @@ static bool show_buffer(const struct analyzed_core *ac, size_t i,
 		return false;
 	t = decode_buffer(ac, &d, note_format, a, state, error, sizeof(error));
 	if (t) {
-		escaped = escape_text(t->text, t->len);
+		escaped = term_escape_text(t->text, t->len);
 		if (!escaped) {
 			rpd_trace_text_free(t);
 			t = NULL;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "term_escape.h"
 
 static int max_level = LOG_INFO;
 
@@ -97,8 +98,20 @@ int log_internal(int level, int error, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	va_end(ap);
-	/* One write, so that lines of threads and processes never mix. */
-	fprintf(stderr, "%s\n", line);
+	/* Values in messages come from cores, firmware and sysfs: no control
+	 * byte reaches the terminal or the journal (a newline would forge a
+	 * line). One write, so that lines of threads and processes never
+	 * mix. */
+	if (term_is_plain(line + n)) {
+		fprintf(stderr, "%s\n", line);
+	} else {
+		char *safe = term_escape(line + n);
+
+		line[n] = '\0';
+		fprintf(stderr, "%s%s\n", line,
+			safe ? safe : "(out of memory)");
+		free(safe);
+	}
 	errno = saved;
 	return ret;
 }
