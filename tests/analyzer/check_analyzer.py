@@ -562,6 +562,154 @@ def check_firmware(args):
                   (how, w, loud.stderr))
 
 
+# ---- a hostile core: its info note steers nothing, prints nothing raw ----
+
+def with_info(data, changes):
+    """data (an uncompressed core) with its info note's keys changed: the
+    note segment holding it rewritten at the end of the file."""
+    data = bytearray(data)
+    is64 = data[4] == 2
+    phoff, = struct.unpack_from("<Q" if is64 else "<I", data,
+                                0x20 if is64 else 0x1c)
+    phentsize, = struct.unpack_from("<H", data, 0x36 if is64 else 0x2a)
+    for i, ph in enumerate(elf_phdrs(bytes(data))):
+        if ph["type"] != 4:
+            continue
+        pos, end, out, found = ph["offset"], ph["offset"] + ph["filesz"], \
+            b"", False
+        while pos + 12 <= end:
+            namesz, descsz, ntype = struct.unpack_from("<III", data, pos)
+            name = bytes(data[pos + 12:pos + 12 + namesz])
+            dpos = pos + 12 + ((namesz + 3) & ~3)
+            desc = bytes(data[dpos:dpos + descsz])
+            pos = dpos + ((descsz + 3) & ~3)
+            if name.rstrip(b"\0") == b"RPROC" and ntype == RPROC_NT_INFO:
+                found = True
+                pairs = [kv.split(b"=", 1) for kv in desc.split(b"\0") if kv]
+                kv = dict((k.decode("latin-1"), v.decode("latin-1"))
+                          for k, v in pairs)
+                kv.update(changes)
+                desc = b"".join(("%s=%s" % (k, v)).encode("latin-1") +
+                                b"\0" for k, v in kv.items())
+            out += struct.pack("<III", namesz, len(desc), ntype) + \
+                name.ljust((namesz + 3) & ~3, b"\0") + \
+                desc.ljust((len(desc) + 3) & ~3, b"\0")
+        if not found:
+            continue
+        data += b"\0" * (-len(data) % 8)
+        off = phoff + i * phentsize
+        if is64:
+            struct.pack_into("<Q", data, off + 8, len(data))
+            struct.pack_into("<Q", data, off + 32, len(out))
+        else:
+            struct.pack_into("<I", data, off + 4, len(data))
+            struct.pack_into("<I", data, off + 16, len(out))
+        return bytes(data + out)
+    raise SystemExit("no info note in the core")
+
+
+def without_build_id(src, dst):
+    """src with its GNU build-id note retyped, so that it has none."""
+    data = bytearray(open(src, "rb").read())
+    at = data.find(struct.pack("<III", 4, 20, 3) + b"GNU\0")
+    if at < 0:
+        raise SystemExit(src + ": no 20-byte GNU build-id note")
+    struct.pack_into("<I", data, at + 8, 0x7fff)
+    open(dst, "wb").write(data)
+
+
+def check_hostile_core(args):
+    rec = args.recorded[0]
+    base = os.path.join(args.workdir, "hostile-core")
+    shutil.rmtree(base, ignore_errors=True)
+    fwdir = os.path.join(base, "fw", "a", "b")
+    os.makedirs(fwdir)
+    clean = os.path.join(base, "clean.core")
+    res = run([args.collect, "--input", os.path.join(rec, "dump.elf"),
+               "--firmware", os.path.join(rec, "fw.elf"), "--output", clean,
+               "--name", "m4", "--firmware-name", "app.elf"], text=True)
+    if not check(res.returncode == 0, "collect: " + res.stderr):
+        return
+    raw = open(clean, "rb").read()
+    nobid = os.path.join(base, "nobid.elf")
+    without_build_id(os.path.join(rec, "fw.elf"), nobid)
+
+    def core(file, **changes):
+        path = os.path.join(base, file)
+        open(path, "wb").write(with_info(raw, changes))
+        return path
+
+    def info(path, *argv):
+        res = run([args.analyze, "-D", base, "--firmware-dir", fwdir,
+                   "info", "--json=short"] + list(argv) + [path], text=True)
+        sanitized(res, "info " + path)
+        check(res.returncode == 0, "info %s: %s" % (path, res.stderr))
+        return json.loads(res.stdout or "{}"), res.stderr
+
+    # 1. A build-id that is a path, not hex, or absurdly long: never looked
+    # up (a firmware without build-id waits where "../../etc/x" leads).
+    os.makedirs(os.path.join(base, "fw", "etc"))
+    shutil.copy(nobid, os.path.join(base, "fw", "etc", "x.elf"))
+    shutil.copy(nobid, os.path.join(fwdir, "zz" * 10))
+    shutil.copy(nobid, os.path.join(fwdir, "ab" * 65))
+    for bid in ("../../etc/x", "zz" * 10, "ab" * 65):
+        path = core("bid.core", build_id=bid, firmware="")
+        o, err = info(path)
+        check(o.get("firmware_used") is None,
+              "build_id %r: used %r" % (bid[:40], o.get("firmware_used")))
+        check("ignoring the core's build-id" in err and path in err,
+              "build_id %r: no warning naming the core: %r" % (bid[:40],
+                                                             err))
+    # 2. A firmware name that climbs out: the file there is never used.
+    shutil.copy(os.path.join(rec, "fw.elf"), os.path.join(base, "fw",
+                                                           "evil.elf"))
+    for name in ("../evil.elf", "../../fw/evil.elf", ".hidden.elf"):
+        shutil.copy(os.path.join(rec, "fw.elf"), os.path.join(fwdir,
+                                                              ".hidden.elf"))
+        path = core("name.core", firmware=name, build_id="")
+        o, _ = info(path)
+        check(o.get("firmware_used") is None,
+              "firmware name %r: used %r" % (name, o.get("firmware_used")))
+    # A firmware without build-id found by name: only with --firmware.
+    shutil.copy(nobid, os.path.join(fwdir, "app.elf"))
+    path = core("nobid.core")
+    o, _ = info(path)
+    check(o.get("firmware_used") is None and
+          "name it with --firmware" in (o.get("firmware_problem") or ""),
+          "firmware without build-id by name: used %r, problem %r" %
+          (o.get("firmware_used"), o.get("firmware_problem")))
+    o, _ = info(path, "--firmware", os.path.join(fwdir, "app.elf"))
+    check(o.get("firmware_used") == os.path.join(fwdir, "app.elf"),
+          "--firmware without build-id: used %r" % o.get("firmware_used"))
+    # The right build by name is still found.
+    shutil.copy(os.path.join(rec, "fw.elf"), os.path.join(fwdir, "app.elf"))
+    o, _ = info(path)
+    check(o.get("firmware_used") == os.path.join(fwdir, "app.elf"),
+          "the right build by name: used %r, problem %r" %
+          (o.get("firmware_used"), o.get("firmware_problem")))
+
+    # 3. Control bytes from the core reach no terminal raw.
+    evil = "fatal\x1b[31m\nFAKE: forged line\r\x07\x7f\xe9"
+    path = core("esc.core", crash_type=evil, name="m4\x1b]0;title\x07",
+                **{"odd\x1bkey": "v\nw"})
+    for verb in (["info"], ["crash"], ["list"], ["threads"]):
+        res = run([args.analyze, "-D", base, "--firmware-dir", fwdir] +
+                  verb + ([] if verb == ["list"] else [path]),
+                  capture_output=True)
+        sanitized(res, " ".join(verb) + " with control bytes")
+        out = res.stdout + res.stderr
+        check(not re.search(rb"[\x00-\x08\x0b-\x1f\x7f-\xff]", out),
+              "%s: control bytes printed raw: %r" % (verb, out[:2000]))
+        check(b"\nFAKE" not in out,
+              "%s: a forged line: %r" % (verb, out[:2000]))
+        if verb in (["info"], ["crash"]):
+            check(b"fatal\\x1b[31m\\x0aFAKE: forged line\\x0d\\x07"
+                  b"\\x7f\\xc3\\xa9" in out or
+                  b"fatal\\x1b[31m\\x0aFAKE: forged line\\x0d\\x07"
+                  b"\\x7f\\xe9" in out,
+                  "%s: crash_type not shown escaped: %r" % (verb, out[:3000]))
+
+
 # ---- the command line ----
 
 def check_usage(args):
@@ -588,7 +736,8 @@ def check_usage(args):
 
 CHECKS = dict(list=check_list, lazy=check_lazy, info=check_info,
               extract=check_extract, gdb=check_gdb, hostile=check_hostile,
-              firmware=check_firmware, usage=check_usage)
+              firmware=check_firmware, usage=check_usage,
+              **{"hostile-core": check_hostile_core})
 
 
 def main():
