@@ -3,6 +3,7 @@
  * spool.c - the raw dump in the store, and its metadata, until it is
  * stored as a core.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include "dump_name.h"
 #include "io_util.h"
 #include "log.h"
 #include "macro.h"
@@ -31,29 +33,6 @@ void spool_meta_free(struct spool_meta *meta)
 	*meta = (struct spool_meta){ 0 };
 }
 
-/* The string fields of the metadata file, in the order written. */
-static char **meta_field(struct spool_meta *meta, const char *key)
-{
-	static const struct {
-		const char *key;
-		size_t offset;
-	} fields[] = {
-		{ "base", offsetof(struct spool_meta, base) },
-		{ "remote", offsetof(struct spool_meta, remote) },
-		{ "firmware", offsetof(struct spool_meta, firmware) },
-		{ "device", offsetof(struct spool_meta, device) },
-		{ "devcd", offsetof(struct spool_meta, devcd) },
-		{ "kernel_release",
-		  offsetof(struct spool_meta, kernel_release) },
-		{ "spool", offsetof(struct spool_meta, data_name) },
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
-		if (!strcmp(key, fields[i].key))
-			return (char **)((char *)meta + fields[i].offset);
-	return NULL;
-}
-
 static int write_meta(int fd, const struct spool_meta *meta)
 {
 	_cleanup_free_ char *text = NULL;
@@ -72,50 +51,209 @@ static int write_meta(int fd, const struct spool_meta *meta)
 	return write_full(fd, text, (size_t)n);
 }
 
-/* A hidden plain name: no '/', no newline, starts with '.'. */
-static bool is_spool_name(const char *s)
+/* Longest metadata line read back; the collector writes far shorter. */
+#define META_LINE_MAX 1024
+/* Bound of the free-text fields (sysfs names, kernel release). */
+#define META_TEXT_MAX 256
+/* "devcd" and at most this many digits. */
+#define META_DEVCD_DIGITS_MAX 10
+
+static bool is_name_char(char c)
 {
-	return s[0] == '.' && !strchr(s, '/') && !strstr(s, "..");
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
 }
 
+/* One file-name component of [A-Za-z0-9_.-], no "..", 1 to max bytes. */
+static bool valid_component(const char *s, size_t max)
+{
+	size_t len = strlen(s);
+
+	if (len == 0 || len > max || strstr(s, ".."))
+		return false;
+	for (; *s; s++)
+		if (!is_name_char(*s))
+			return false;
+	return true;
+}
+
+/* What dump_name_format() makes: not hidden. */
+static bool valid_base(const char *s)
+{
+	return s[0] != '.' && valid_component(s, DUMP_NAME_BASE_MAX);
+}
+
+/* ".<base>.<devcd>.spool[.gz]" as spool_create() makes it; the parts are
+ * checked against base and devcd once all fields are read. */
+static bool valid_data_name(const char *s)
+{
+	return s[0] == '.' && valid_component(s, DUMP_NAME_BASE_MAX + 64) &&
+	       (endswith(s, ".spool") || endswith(s, ".spool.gz"));
+}
+
+static bool valid_devcd(const char *s)
+{
+	const char *d = s + strlen("devcd");
+	size_t n;
+
+	if (strncmp(s, "devcd", strlen("devcd")))
+		return false;
+	n = strspn(d, "0123456789");
+	return n > 0 && n <= META_DEVCD_DIGITS_MAX && d[n] == '\0';
+}
+
+/* Printable ASCII, bounded: sysfs names and the kernel release. */
+static bool valid_text(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len > META_TEXT_MAX)
+		return false;
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e)
+			return false;
+	return true;
+}
+
+/* A decimal int64_t, nothing else: no space, no sign but '-', no
+ * overflow. */
+static bool parse_time(const char *s, int64_t *out)
+{
+	const char *d = s[0] == '-' ? s + 1 : s;
+	long long v;
+	char *end;
+
+	if (!*d || strspn(d, "0123456789") != strlen(d))
+		return false;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end)
+		return false;
+	*out = (int64_t)v;
+	return true;
+}
+
+/* The string fields of the metadata file, in the order written. */
+static const struct meta_key {
+	const char *key;
+	size_t offset;
+	bool (*valid)(const char *value);
+} meta_keys[] = {
+	{ "base", offsetof(struct spool_meta, base), valid_base },
+	{ "remote", offsetof(struct spool_meta, remote), valid_text },
+	{ "firmware", offsetof(struct spool_meta, firmware), valid_text },
+	{ "device", offsetof(struct spool_meta, device), valid_text },
+	{ "devcd", offsetof(struct spool_meta, devcd), valid_devcd },
+	{ "kernel_release", offsetof(struct spool_meta, kernel_release),
+	  valid_text },
+	{ "spool", offsetof(struct spool_meta, data_name), valid_data_name },
+};
+
+static const struct meta_key *meta_key(const char *key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(meta_keys); i++)
+		if (!strcmp(key, meta_keys[i].key))
+			return &meta_keys[i];
+	return NULL;
+}
+
+static char **meta_field(struct spool_meta *meta, const struct meta_key *k)
+{
+	return (char **)((char *)meta + k->offset);
+}
+
+/* data_name is exactly what spool_create() made of base and devcd. */
+static bool data_name_matches(const struct spool_meta *meta)
+{
+	size_t bl = strlen(meta->base), dl = strlen(meta->devcd);
+	const char *s = meta->data_name, *rest;
+
+	if (s[0] != '.' || strncmp(s + 1, meta->base, bl) || s[1 + bl] != '.' ||
+	    strncmp(s + 2 + bl, meta->devcd, dl))
+		return false;
+	rest = s + 2 + bl + dl;
+	return !strcmp(rest, ".spool") || !strcmp(rest, ".spool.gz");
+}
+
+#define BAD_FIELD(store_path, name, field)                                     \
+	log_warning_errno(-EBADMSG,                                            \
+			  "%s/%s: invalid spool metadata field '%s', leaving " \
+			  "the spool alone",                                   \
+			  store_path, name, field)
+
+/* Every field validated as it is read: the file is in the store, and
+ * its names are joined to the store's path. */
 static int parse_meta(FILE *f, const char *store_path, const char *name,
 		      struct spool_meta *meta)
 {
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
+	bool have_time = false;
 	int r = 0;
 
 	*meta = (struct spool_meta){ 0 };
 	while (r >= 0 && (n = getline(&line, &cap, f)) > 0) {
-		char *eq = strchr(line, '='), **field;
+		char *eq, **field;
+		const struct meta_key *k;
 
+		if (n > META_LINE_MAX || strlen(line) != (size_t)n) {
+			r = log_warning_errno(-EBADMSG,
+					      "%s/%s: overlong or binary line "
+					      "in spool metadata, leaving the "
+					      "spool alone",
+					      store_path, name);
+			break;
+		}
 		line[strcspn(line, "\n")] = '\0';
+		eq = strchr(line, '=');
 		if (!eq) {
 			r = log_warning_errno(-EBADMSG,
-					      "%s/%s: line without '='",
+					      "%s/%s: line without '=' in "
+					      "spool metadata, leaving the "
+					      "spool alone",
 					      store_path, name);
 			break;
 		}
 		*eq = '\0';
 		if (!strcmp(line, "crash_time")) {
-			meta->crash_time = strtoll(eq + 1, NULL, 10);
+			if (have_time || !parse_time(eq + 1, &meta->crash_time))
+				r = BAD_FIELD(store_path, name, "crash_time");
+			have_time = true;
 			continue;
 		}
-		field = meta_field(meta, line);
-		if (!field)
+		k = meta_key(line);
+		if (!k)
 			continue; /* from a newer collector */
-		free(*field);
+		field = meta_field(meta, k);
+		if (*field || !k->valid(eq + 1)) {
+			r = BAD_FIELD(store_path, name, k->key);
+			break;
+		}
 		*field = strdup(eq + 1);
 		if (!*field)
 			r = log_oom();
 	}
 	free(line);
-	if (r >= 0 && (!meta->base || !meta->data_name || !meta->remote ||
-		       !is_spool_name(meta->data_name)))
-		r = log_warning_errno(-EBADMSG,
-				      "%s/%s: incomplete spool metadata",
-				      store_path, name);
+	if (r >= 0 && ferror(f))
+		r = log_warning_errno(-EIO, "%s/%s: read error", store_path,
+				      name);
+	if (r >= 0) {
+		const char *missing = !meta->base      ? "base" :
+				      !meta->data_name ? "spool" :
+				      !meta->remote    ? "remote" :
+				      !meta->devcd     ? "devcd" :
+							 NULL;
+
+		if (missing)
+			r = log_warning_errno(-EBADMSG,
+					      "%s/%s: spool metadata field "
+					      "'%s' missing, leaving the "
+					      "spool alone",
+					      store_path, name, missing);
+		else if (!data_name_matches(meta))
+			r = BAD_FIELD(store_path, name, "spool");
+	}
 	if (r < 0)
 		spool_meta_free(meta);
 	return r;
@@ -346,13 +484,11 @@ int spool_claim(struct store *store, const char *meta_name, struct spool *sp)
 			close(fd);
 		return r;
 	}
+	/* A file that fails is reported and left as it is: not ours to
+	 * remove, and not to be committed. */
 	r = parse_meta(f, store->path, meta_name, &sp->meta);
-	if (r < 0) {
-		log_warning("%s/%s: removing the broken metadata", store->path,
-			    meta_name);
-		unlinkat(store->dir_fd, meta_name, 0);
+	if (r < 0)
 		return r;
-	}
 	sp->compressed = endswith(sp->meta.data_name, ".gz") != NULL;
 	sp->data_fd = openat(store->dir_fd, sp->meta.data_name,
 			     O_RDONLY | O_NOFOLLOW | O_CLOEXEC);

@@ -377,6 +377,71 @@ def case_leftovers(w):
           "the leftover was stored twice")
 
 
+def case_hostile_spool_meta(w):
+    """Spool metadata steers no name: a leftover whose metadata has a bad
+    field is reported (file and field named) and left as it is."""
+    w.add_firmware()
+    w.add_remoteproc(0, "m3")
+    w.add_devcd(2, w.rproc_dir(0), recorded_dump())
+    w.collect("devcd2")  # creates the store
+    check(not w.hidden(), "spool files after a clean run: %s" % w.hidden())
+
+    # base=../escape with a plausible spool name: on main, the dump was
+    # stored as ../escape.core.gz, outside the store.
+    planted = {}
+    def plant(name, text):
+        with open(os.path.join(w.store, name), "w") as f:
+            f.write(text)
+    with open(recorded_dump(), "rb") as f:
+        raw = f.read()
+    with open(os.path.join(w.store, ".m3.devcd7.spool"), "wb") as f:
+        f.write(raw)
+    plant(".m3.devcd7.meta",
+          "base=../escape\nremote=m3\nfirmware=fw.elf\ndevice=remoteproc0\n"
+          "devcd=devcd7\nkernel_release=6.1\ncrash_time=1\n"
+          "spool=.m3.devcd7.spool\n")
+    # spool= naming a hidden file that is no spool: on main, it was taken
+    # as the spool's bytes, moved to m3-victim.devcd and the metadata
+    # removed.
+    with open(os.path.join(w.store, ".victim"), "wb") as f:
+        f.write(b"not a spool\n")
+    plant(".m3-victim.devcd8.meta",
+          "base=m3-victim\nremote=m3\nfirmware=fw.elf\n"
+          "device=remoteproc0\ndevcd=devcd8\nkernel_release=6.1\n"
+          "crash_time=1\nspool=.victim\n")
+    for n in w.hidden():
+        planted[n] = sha(os.path.join(w.store, n))
+    outside = sorted(os.listdir(w.dir))
+    cores = w.cores()
+
+    for devcd in (3, 4):  # twice: a rejected leftover stays rejected
+        w.add_devcd(devcd, w.rproc_dir(0), recorded_dump())
+        log = w.collect("devcd%d" % devcd)
+        escaped = glob.glob(os.path.join(w.dir, "escape*"))
+        check(not escaped, "a spool was stored outside the store: %s" %
+              escaped)
+        check(sorted(os.listdir(w.dir)) == outside,
+              "files appeared outside the store: %s" %
+              (set(os.listdir(w.dir)) - set(outside)))
+        for n, digest in planted.items():
+            p = os.path.join(w.store, n)
+            check(os.path.exists(p) and sha(p) == digest,
+                  "the leftover file %s was touched" % n)
+        check("%s/.m3.devcd7.meta: invalid spool metadata field 'base'" %
+              w.store in log, "no log line naming the file and 'base'")
+        check("%s/.m3-victim.devcd8.meta: invalid spool metadata field "
+              "'spool'" % w.store in log,
+              "no log line naming the file and 'spool'")
+        check("finishing" not in log, "a hostile leftover was finished")
+        new = set(w.cores()) - set(cores)
+        check(len(new) == 1 and all(c.startswith("m3.") for c in new),
+              "the fresh dump not stored alone: %s" % sorted(new))
+        check(not [n for n in os.listdir(w.store) if n.endswith(".devcd")
+                   or n.endswith(".devcd.gz")],
+              "a leftover was kept as read: %s" % os.listdir(w.store))
+        cores = w.cores()
+
+
 def case_disk_full(w):
     """A dump larger than the filesystem: not released, nothing partial."""
     w.add_firmware()
