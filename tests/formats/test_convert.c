@@ -59,23 +59,14 @@ struct fixture {
 
 static void build_firmware(struct fixture *f)
 {
-	char *cmd;
 	char *src = test_write_file(f->dir, "fw.c", firmware_c,
 				    sizeof(firmware_c) - 1);
 	char *ld = test_write_file(f->dir, "fw.ld", firmware_ld,
 				   sizeof(firmware_ld) - 1);
 
-	if (asprintf(&f->fw_path, "%s/fw.elf", f->dir) < 0 ||
-	    asprintf(&cmd,
-		     "arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb -O1 -g "
-		     "-nostdlib -I%s/formats/include -T %s -o %s %s",
-		     RPD_SOURCE_DIR, ld, f->fw_path, src) < 0)
-		abort();
-	if (system(cmd) != 0)
-		fail_msg("cannot build the test firmware (is gcc-arm-none-eabi "
-			 "installed? scripts/install-deps installs it): %s",
-			 cmd);
-	free(cmd);
+	f->fw_path = test_build_firmware(f->dir,
+					 "-I%s/formats/include -T %s %s",
+					 RPD_SOURCE_DIR, ld, src);
 	free(src);
 	free(ld);
 }
@@ -156,34 +147,12 @@ static int teardown(void **state)
 /* The dump exactly as rproc_coredump() lays it out (ELF32, EM_NONE). */
 static uint8_t *make_dump(const struct fixture *f, size_t *len)
 {
-	const size_t hdr = sizeof(Elf32_Ehdr) + 2 * sizeof(Elf32_Phdr);
-	uint8_t *d = calloc(1, hdr + CODE_LEN + RAM_LEN);
-	Elf32_Ehdr *eh = (Elf32_Ehdr *)d;
-	Elf32_Phdr *ph = (Elf32_Phdr *)(d + sizeof(*eh));
+	const struct test_dump_region regions[] = {
+		{ CODE_DA, f->code, CODE_LEN, PF_R | PF_W | PF_X },
+		{ RAM_DA, f->ram, RAM_LEN, PF_R | PF_W | PF_X },
+	};
 
-	memcpy(eh->e_ident, ELFMAG, SELFMAG);
-	eh->e_ident[EI_CLASS] = ELFCLASS32;
-	eh->e_ident[EI_DATA] = ELFDATA2LSB;
-	eh->e_ident[EI_VERSION] = EV_CURRENT;
-	eh->e_type = ET_CORE;
-	eh->e_machine = EM_NONE;
-	eh->e_version = EV_CURRENT;
-	eh->e_phoff = sizeof(*eh);
-	eh->e_ehsize = sizeof(*eh);
-	eh->e_phentsize = sizeof(*ph);
-	eh->e_phnum = 2;
-	ph[0] = (Elf32_Phdr){
-		PT_LOAD,  (Elf32_Off)hdr,     CODE_DA, CODE_DA, CODE_LEN,
-		CODE_LEN, PF_R | PF_W | PF_X, 0
-	};
-	ph[1] = (Elf32_Phdr){
-		PT_LOAD, (Elf32_Off)(hdr + CODE_LEN), RAM_DA, RAM_DA, RAM_LEN,
-		RAM_LEN, PF_R | PF_W | PF_X,	      0
-	};
-	memcpy(d + hdr, f->code, CODE_LEN);
-	memcpy(d + hdr + CODE_LEN, f->ram, RAM_LEN);
-	*len = hdr + CODE_LEN + RAM_LEN;
-	return d;
+	return test_mainline_dump(regions, ARRAY_SIZE(regions), len);
 }
 
 struct converted {

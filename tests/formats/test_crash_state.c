@@ -87,7 +87,7 @@ static uint64_t object(const struct rpd_firmware *fw, const char *name,
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char *files[4], *elf, *cmd;
+	char *files[4], *elf;
 
 	f->dir = test_tmpdir("crash-state");
 	files[0] = test_write_file(f->dir, "coredump_backend_in_memory.c",
@@ -98,16 +98,8 @@ static int setup(void **state)
 		test_write_file(f->dir, "main.c", main_c, sizeof(main_c) - 1);
 	files[3] = test_write_file(f->dir, "fw.ld", firmware_ld,
 				   sizeof(firmware_ld) - 1);
-	if (asprintf(&elf, "%s/fw.elf", f->dir) < 0 ||
-	    asprintf(&cmd,
-		     "arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb -O1 -g "
-		     "-nostdlib -T %s -o %s %s %s %s",
-		     files[3], elf, files[0], files[1], files[2]) < 0)
-		abort();
-	if (system(cmd) != 0)
-		fail_msg("cannot build the test firmware (is gcc-arm-none-eabi "
-			 "installed? scripts/install-deps installs it): %s",
-			 cmd);
+	elf = test_build_firmware(f->dir, "-T %s %s %s %s", files[3], files[0],
+				  files[1], files[2]);
 	if (rpd_firmware_open(elf, &f->fw) < 0)
 		fail_msg("%s", rpd_error());
 	f->in_memory = object(f->fw, "in_memory_coredump",
@@ -115,7 +107,6 @@ static int setup(void **state)
 	f->arch_blk = object(f->fw, "arch_blk", "coredump.c");
 	for (int i = 0; i < 4; i++)
 		free(files[i]);
-	free(cmd);
 	free(elf);
 	*state = f;
 	return 0;

@@ -84,29 +84,19 @@ static uint32_t function(const struct rpd_firmware *fw, const char *name)
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char *src, *ld, *elf, *cmd;
+	char *src, *ld, *elf;
 
 	f->dir = test_tmpdir("exception-frame");
 	src = test_write_file(f->dir, "fw.c", firmware_c,
 			      sizeof(firmware_c) - 1);
 	ld = test_write_file(f->dir, "fw.ld", firmware_ld,
 			     sizeof(firmware_ld) - 1);
-	if (asprintf(&elf, "%s/fw.elf", f->dir) < 0 ||
-	    asprintf(&cmd,
-		     "arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb -O1 -g "
-		     "-nostdlib -T %s -o %s %s",
-		     ld, elf, src) < 0)
-		abort();
-	if (system(cmd) != 0)
-		fail_msg("cannot build the test firmware (is gcc-arm-none-eabi "
-			 "installed? scripts/install-deps installs it): %s",
-			 cmd);
+	elf = test_build_firmware(f->dir, "-T %s %s", ld, src);
 	if (rpd_firmware_open(elf, &f->fw) < 0)
 		fail_msg("%s", rpd_error());
 	f->worker = function(f->fw, "worker");
 	f->idle = function(f->fw, "idle");
 	f->ret = function(f->fw, "after_call") | 1;
-	free(cmd);
 	free(elf);
 	free(ld);
 	free(src);

@@ -680,35 +680,17 @@ static void test_offsets_table(void **state)
 /* A devcoredump as Linux makes it: bare PT_LOADs of code and RAM. */
 static uint8_t *make_dump(size_t *len)
 {
-	const size_t hdr = sizeof(Elf32_Ehdr) + 2 * sizeof(Elf32_Phdr);
-	uint8_t *d = calloc(1, hdr + CODE_LEN + RAM_LEN);
-	Elf32_Ehdr *eh = (Elf32_Ehdr *)d;
-	Elf32_Phdr *ph = (Elf32_Phdr *)(d + sizeof(*eh));
+	uint8_t code[CODE_LEN] = { 0 };
+	const struct test_dump_region regions[] = {
+		{ 0, code, CODE_LEN, PF_R | PF_X },
+		{ RAM_BASE, fx->ram, RAM_LEN, PF_R | PF_W },
+	};
 
-	memcpy(eh->e_ident, ELFMAG, SELFMAG);
-	eh->e_ident[EI_CLASS] = ELFCLASS32;
-	eh->e_ident[EI_DATA] = ELFDATA2LSB;
-	eh->e_ident[EI_VERSION] = EV_CURRENT;
-	eh->e_type = ET_CORE;
-	eh->e_machine = EM_NONE;
-	eh->e_version = EV_CURRENT;
-	eh->e_phoff = sizeof(*eh);
-	eh->e_ehsize = sizeof(*eh);
-	eh->e_phentsize = sizeof(*ph);
-	eh->e_phnum = 2;
-	ph[0] = (Elf32_Phdr){ PT_LOAD,	(Elf32_Off)hdr, 0,	     0,
-			      CODE_LEN, CODE_LEN,	PF_R | PF_X, 0 };
-	ph[1] = (Elf32_Phdr){ PT_LOAD,	   (Elf32_Off)(hdr + CODE_LEN),
-			      RAM_BASE,	   RAM_BASE,
-			      RAM_LEN,	   RAM_LEN,
-			      PF_R | PF_W, 0 };
 	/* The code as loaded: the image's bytes, up to its end. */
 	for (uint64_t a = 0; a < CODE_LEN; a++)
-		if (rpd_firmware_read(fx->fw, a, d + hdr + a, 1) < 0)
+		if (rpd_firmware_read(fx->fw, a, code + a, 1) < 0)
 			break;
-	memcpy(d + hdr + CODE_LEN, fx->ram, RAM_LEN);
-	*len = hdr + CODE_LEN + RAM_LEN;
-	return d;
+	return test_mainline_dump(regions, ARRAY_SIZE(regions), len);
 }
 
 static char *convert_to_core(void)
