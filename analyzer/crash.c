@@ -10,7 +10,6 @@
  * the report says which register source it has and that the fault status
  * is not in memory.
  */
-#include <elf.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -25,8 +24,8 @@
 #include "macro.h"
 #include "signature.h"
 #include "string_util.h"
-#include "term_escape.h"
 #include "symbolize.h"
+#include "term_escape.h"
 #include "threads.h"
 #include "verb_options.h"
 

@@ -10,7 +10,6 @@
  * them, so the dump is read once, front to back, whatever its size.
  */
 #include <elf.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
